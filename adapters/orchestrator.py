@@ -1,0 +1,183 @@
+"""Prefect as the mover of cases. The database already holds every decision; this module makes
+each case's flow run catch up with it: start the run a case asked for, resume a run whose
+awaited step is closed, and restart a run that was lost (cancelled, crashed, or gone)."""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from prefect.client.orchestration import PrefectClient, get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+from prefect.client.schemas.objects import FlowRun, StateType
+from prefect.client.schemas.sorting import FlowRunSort
+from prefect.exceptions import ObjectNotFound
+from prefect.states import Crashed
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from core.db import session_scope, utcnow
+from domain.steps import decisions_of_step
+from domain.workflows import workflow_for
+from models.steps import CaseRun, HumanStep, StepStatus
+
+log = logging.getLogger(__name__)
+
+LOST = {StateType.CANCELLED, StateType.CRASHED, StateType.FAILED, StateType.CANCELLING}
+STALE_RUNNING = timedelta(minutes=15)
+"""A run RUNNING this long without a state change lost its process (a killed worker)."""
+
+
+WITHDRAWN_INPUT = {"outcome": "acknowledge", "comment": "ขั้นตอนถูกยกเลิกหรือเรื่องสิ้นสุดแล้ว"}
+"""Resumes a run whose awaited step will never be decided, so the run can finish."""
+
+
+@dataclass
+class SyncReport:
+    started: list[str] = field(default_factory=list)
+    resumed: list[str] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)
+    completed: list[str] = field(default_factory=list)
+
+
+def resume_input(session: Session, step: HumanStep) -> dict[str, Any]:
+    """The closed step's decision in the shape of its form, for Prefect's run input."""
+    decisions = decisions_of_step(session, step_id=step.id)  # type: ignore[arg-type]
+    final = next((d for d in reversed(decisions) if d.outcome == step.outcome), decisions[-1])
+    return {"outcome": step.outcome, "comment": final.comment, **final.fields}
+
+
+class Orchestrator:
+    """Talks to the Prefect API; every method is safe to call again."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._deployment_ids: dict[str, UUID] = {}
+
+    async def _deployment_id(self, client: PrefectClient, name: str) -> UUID:
+        if name not in self._deployment_ids:
+            self._deployment_ids[name] = (await client.read_deployment_by_name(name)).id
+        return self._deployment_ids[name]
+
+    async def _start(self, client: PrefectClient, run: CaseRun, *, repair: bool) -> str:
+        attempt = run.attempt + 1 if repair or run.flow_run_id else run.attempt
+        flow_run = await client.create_flow_run_from_deployment(
+            await self._deployment_id(client, run.deployment),
+            parameters=run.parameters,
+            name=f"{run.case_type}-{run.case_id}" + (f"-{attempt}" if attempt else ""),
+            tags=[f"case:{run.case_type}"],
+            idempotency_key=f"{run.case_type}-{run.case_id}-{attempt}",
+        )
+        with session_scope(self.engine) as session:
+            row = session.get(CaseRun, run.id)
+            assert row is not None
+            row.flow_run_id = str(flow_run.id)
+            row.attempt = attempt
+            row.updated_at = utcnow()
+            session.add(row)
+        return str(flow_run.id)
+
+    async def sync_case(self, case_type: str, case_id: int) -> SyncReport:
+        """Bring one case's flow run in line with the database (after a decision)."""
+        with session_scope(self.engine) as session:
+            run = session.exec(
+                select(CaseRun).where(CaseRun.case_type == case_type, CaseRun.case_id == case_id)
+            ).first()
+        report = SyncReport()
+        if run is None:
+            return report
+        async with get_client() as client:
+            flow_run = None
+            if run.flow_run_id:
+                try:
+                    flow_run = await client.read_flow_run(UUID(run.flow_run_id))
+                except ObjectNotFound:
+                    flow_run = None
+            await self._sync(client, run, flow_run, report)
+        return report
+
+    async def reconcile(self, *, batch: int = 200) -> SyncReport:
+        """Sweep every unfinished case: the repair for lost runs and missed resumes."""
+        report = SyncReport()
+        with session_scope(self.engine) as session:
+            runs = list(session.exec(select(CaseRun).where(CaseRun.finished == False)))  # noqa: E712
+        async with get_client() as client:
+            for i in range(0, len(runs), batch):
+                chunk = runs[i : i + batch]
+                ids = [UUID(r.flow_run_id) for r in chunk if r.flow_run_id]
+                known: dict[str, FlowRun] = {}
+                if ids:
+                    flow_runs = await client.read_flow_runs(
+                        flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=ids)),
+                        limit=len(ids),
+                        sort=FlowRunSort.ID_DESC,
+                    )
+                    known = {str(fr.id): fr for fr in flow_runs}
+                for run in chunk:
+                    flow_run = known.get(run.flow_run_id) if run.flow_run_id else None
+                    try:
+                        await self._sync(client, run, flow_run, report)
+                    except Exception:  # one broken case must not stop the sweep
+                        log.exception("reconcile %s-%s failed", run.case_type, run.case_id)
+        return report
+
+    async def _sync(
+        self, client: PrefectClient, run: CaseRun, flow_run: FlowRun | None, report: SyncReport
+    ) -> None:
+        label = f"{run.case_type}-{run.case_id}"
+        with session_scope(self.engine) as session:
+            finished = workflow_for(run.case_type).is_finished(session, case_id=run.case_id)
+        state = flow_run.state if flow_run else None
+        if state is None:
+            if not finished:
+                await self._start(client, run, repair=run.flow_run_id is not None)
+                (report.repaired if run.flow_run_id else report.started).append(label)
+            return
+        if state.type == StateType.COMPLETED:
+            if finished:
+                self._mark_finished(run)
+                report.completed.append(label)
+            else:
+                await self._start(client, run, repair=True)
+                report.repaired.append(label)
+            return
+        if state.type in LOST or self._stale(flow_run):
+            if state.type == StateType.RUNNING:
+                await client.set_flow_run_state(
+                    flow_run.id, Crashed(message="process lost; restarted by reconcile"), force=True
+                )
+            await self._start(client, run, repair=True)
+            report.repaired.append(label)
+            return
+        if state.type == StateType.PAUSED:
+            key = state.state_details.pause_key
+            with session_scope(self.engine) as session:
+                step = session.exec(select(HumanStep).where(HumanStep.key == key)).first()
+                if step is not None and step.status == StepStatus.decided:
+                    run_input: dict[str, Any] | None = resume_input(session, step)
+                elif finished or (step is not None and step.status == StepStatus.cancelled):
+                    run_input = WITHDRAWN_INPUT
+                else:
+                    run_input = None  # still waiting on people: leave it paused
+            if run_input is not None:
+                result = await client.resume_flow_run(flow_run.id, run_input=run_input)
+                if result.status.value == "ACCEPT":
+                    report.resumed.append(label)
+                else:
+                    log.warning("resume of %s refused: %s", label, result.details)
+
+    @staticmethod
+    def _stale(flow_run: FlowRun | None) -> bool:
+        if flow_run is None or flow_run.state is None:
+            return False
+        state = flow_run.state
+        return state.type == StateType.RUNNING and state.timestamp < utcnow() - STALE_RUNNING
+
+    def _mark_finished(self, run: CaseRun) -> None:
+        with session_scope(self.engine) as session:
+            row = session.get(CaseRun, run.id)
+            if row is not None:
+                row.finished = True
+                row.updated_at = utcnow()
+                session.add(row)

@@ -1,0 +1,1 @@
+"""HTTP entry points: the JSON API under /api, HTML pages under /pages."""

@@ -1,0 +1,96 @@
+"""Dependencies named once: settings, database, the signed-in officer, the orchestrator."""
+
+import logging
+from collections.abc import Callable, Iterator
+from typing import Annotated, TypeVar
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session
+
+from adapters.orchestrator import Orchestrator
+from api.security import read_token
+from core.db import get_engine
+from core.settings import Settings, get_settings
+from models.people import User
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+oauth2 = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
+TOKEN_COOKIE = "kkm_token"
+
+
+def get_db_engine() -> Engine:
+    return get_engine()
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+EngineDep = Annotated[Engine, Depends(get_db_engine)]
+
+
+def get_session(engine: EngineDep) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def current_user(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    bearer: Annotated[str | None, Depends(oauth2)],
+) -> User:
+    token = bearer or request.cookies.get(TOKEN_COOKIE)
+    uid = read_token(settings, token) if token else None
+    user = session.get(User, uid) if uid is not None else None
+    if user is None or not user.active:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            detail="กรุณาเข้าสู่ระบบ",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def get_orchestrator(engine: EngineDep, settings: SettingsDep) -> Orchestrator | None:
+    return Orchestrator(engine) if settings.prefect_enabled else None
+
+
+OrchestratorDep = Annotated[Orchestrator | None, Depends(get_orchestrator)]
+
+
+def in_transaction(engine: Engine, work: Callable[[Session], T], *, attempts: int = 4) -> T:
+    """Run ``work`` in its own transaction, committed on success. A collision with a concurrent
+    writer (unique key, serialisation) is retried from scratch: the second try sees the first's
+    result and answers accordingly (same decision, or conflict)."""
+    for attempt in range(1, attempts + 1):
+        with Session(engine, expire_on_commit=False) as session:
+            try:
+                result = work(session)
+                session.commit()
+                return result
+            except (IntegrityError, OperationalError) as exc:
+                session.rollback()
+                if attempt == attempts:
+                    raise
+                log.info("transaction retried after %s", type(exc).__name__)
+    raise AssertionError("unreachable")
+
+
+async def sync_case_later(orchestrator: Orchestrator | None, case_type: str, case_id: int) -> None:
+    """After the response: move the case's flow run. If Prefect is down the reconcile sweep
+    does it later; the decision is already safe in the database."""
+    if orchestrator is None:
+        return
+    try:
+        await orchestrator.sync_case(case_type, case_id)
+    except Exception:
+        log.warning("could not sync %s-%s with Prefect now", case_type, case_id, exc_info=True)

@@ -1,0 +1,40 @@
+"""Domain errors and invalid forms to HTTP answers with Thai messages; never a bare 500."""
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+
+from domain.errors import Conflict, DomainError, InvalidInput, NotEntitled, NotFound
+
+STATUS = {NotFound: 404, NotEntitled: 403, Conflict: 409, InvalidInput: 422}
+
+
+def _status(exc: DomainError) -> int:
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 400
+
+
+def _errors(exc: ValidationError | RequestValidationError) -> list[dict[str, object]]:
+    return [
+        {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"], "type": e["type"]}
+        for e in exc.errors()
+    ]
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
+        return JSONResponse({"detail": exc.message, **exc.detail}, status_code=_status(exc))
+
+    @app.exception_handler(ValidationError)
+    async def form_error(_: Request, exc: ValidationError) -> JSONResponse:
+        return JSONResponse(
+            {"detail": "ข้อมูลในแบบฟอร์มไม่ถูกต้อง", "errors": _errors(exc)}, status_code=422
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def request_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": "ข้อมูลที่ส่งมาไม่ถูกต้อง", "errors": _errors(exc)}, status_code=422)

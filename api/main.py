@@ -1,0 +1,29 @@
+"""The FastAPI application."""
+
+from fastapi import FastAPI
+
+from api import errors
+from api.routes import auth, cases, memos, people, steps
+from domain.workflows import load_workflows
+
+
+def create_app() -> FastAPI:
+    load_workflows()
+    app = FastAPI(
+        title="ระบบงานอนุมัติและ PDCA เทศบาลนครขอนแก่น",
+        description="Approvals, complaints, screening and PDCA cycles of Khon Kaen City "
+        "Municipality. Officers sign in at /api/auth/token.",
+        version="0.1.0",
+    )
+    errors.install(app)
+    for module in (auth, steps, memos, cases, people):
+        app.include_router(module.router)
+
+    @app.get("/healthz", tags=["ops"])
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+app = create_app()

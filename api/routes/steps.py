@@ -1,0 +1,117 @@
+"""The human step: an officer's inbox, one step with its form, and the decision on it."""
+
+from typing import Any
+
+from fastapi import APIRouter, BackgroundTasks, Body, Response, status
+
+from api.deps import (
+    CurrentUser,
+    EngineDep,
+    OrchestratorDep,
+    SessionDep,
+    in_transaction,
+    sync_case_later,
+)
+from api.schemas import (
+    DecisionPublic,
+    DecisionReceipt,
+    InboxItem,
+    PersonRef,
+    StepDetail,
+    StepPublic,
+)
+from core.db import utcnow
+from domain import authority
+from domain.errors import NotEntitled, NotFound
+from domain.forms import form_class
+from domain.steps import decide, decisions_of_step
+from domain.workflows import workflow_for
+from models.people import User
+from models.steps import HumanStep
+
+router = APIRouter(prefix="/api", tags=["steps"])
+
+
+@router.get("/inbox", response_model=list[InboxItem])
+def inbox(user: CurrentUser, session: SessionDep) -> list[InboxItem]:
+    """Open steps you may decide, yours and those of whom you act for, by due time."""
+    now = utcnow()
+    return [
+        InboxItem(
+            step=StepPublic.model_validate(item.step),
+            acting_for=PersonRef.model_validate(item.acting_for) if item.acting_for else None,
+            overdue=item.step.due_at < now,
+        )
+        for item in authority.inbox(session, user=user, at=now)
+    ]
+
+
+def load_visible_step(session: SessionDep, user: User, step_id: int) -> HumanStep:
+    """The step, if ``user`` may decide it or may read its case."""
+    step = session.get(HumanStep, step_id)
+    if step is None:
+        raise NotFound("ไม่พบขั้นตอนนี้")
+    try:
+        authority.standing(session, user=user, step=step)
+    except NotEntitled:
+        if not workflow_for(step.case_type).can_view(session, user=user, case_id=step.case_id):
+            raise NotEntitled("ท่านไม่มีสิทธิ์ดูเรื่องนี้") from None
+    return step
+
+
+@router.get("/steps/{step_id}", response_model=StepDetail)
+def step_detail(step_id: int, user: CurrentUser, session: SessionDep) -> StepDetail:
+    step = load_visible_step(session, user, step_id)
+    return StepDetail(
+        step=StepPublic.model_validate(step),
+        decisions=[
+            DecisionPublic.model_validate(d) for d in decisions_of_step(session, step_id=step_id)
+        ],
+        form_schema=form_class(step.form).model_json_schema(),
+    )
+
+
+@router.post(
+    "/steps/{step_id}/decision",
+    response_model=DecisionReceipt,
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        200: {"description": "The same decision was already recorded"},
+        403: {"description": "Not entitled to decide this step"},
+        409: {"description": "Decided already, differently"},
+        422: {"description": "Invalid form; the step stays open"},
+    },
+)
+def decide_step(
+    step_id: int,
+    user: CurrentUser,
+    engine: EngineDep,
+    orchestrator: OrchestratorDep,
+    background: BackgroundTasks,
+    response: Response,
+    form: dict[str, Any] = Body(
+        examples=[{"outcome": "approve", "comment": "เห็นควรอนุมัติ"}],
+        description="The step's form: outcome, comment, and its own fields",
+    ),
+) -> DecisionReceipt:
+    """Decide a step. The decision is recorded (who, position, acting for whom, when, comment)
+    and the case moved on before the answer; the flow run catches up right after."""
+
+    def work(session: Any) -> DecisionReceipt:
+        actor = session.get(User, user.id)
+        result = decide(session, step_id=step_id, user=actor, data=form)
+        return DecisionReceipt(
+            decision=DecisionPublic.model_validate(result.decision),
+            step=StepPublic.model_validate(result.step),
+            repeated=result.repeated,
+            step_closed=result.closed_now,
+        )
+
+    receipt = in_transaction(engine, work)
+    if receipt.repeated:
+        response.status_code = status.HTTP_200_OK
+    elif receipt.step_closed:
+        background.add_task(
+            sync_case_later, orchestrator, receipt.step.case_type, receipt.step.case_id
+        )
+    return receipt

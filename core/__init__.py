@@ -1,0 +1,1 @@
+"""Cross-cutting plumbing: settings and database sessions."""

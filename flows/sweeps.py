@@ -1,0 +1,34 @@
+"""Scheduled sweeps (prefect.yaml): deadlines, mail delivery, and repair of lost flow runs."""
+
+from adapters.mail import deliver_outbox
+from prefect import flow, get_run_logger
+
+from adapters.orchestrator import Orchestrator
+from core.db import get_engine, session_scope
+from core.settings import get_settings
+from domain.deadlines import sweep_deadlines
+
+
+@flow(name="deadline-sweep")
+async def deadline_sweep() -> dict[str, int]:
+    """Remind, flag overdue and escalate open steps by the deadline policy; each notice once."""
+    with session_scope() as session:
+        counts = sweep_deadlines(session)
+    report = await deliver_outbox(get_engine(), get_settings(), limit=1000)
+    get_run_logger().info("notices %s; mail sent %d", counts, report.sent)
+    return counts
+
+
+@flow(name="deliver-mail")
+async def deliver_mail() -> int:
+    """Send queued mail; after an SMTP outage this is what catches up."""
+    report = await deliver_outbox(get_engine(), get_settings(), limit=1000)
+    return report.sent
+
+
+@flow(name="reconcile-flows")
+async def reconcile_flows() -> dict[str, list[str]]:
+    """Start missing case runs, resume runs whose step was decided, restart lost runs."""
+    report = await Orchestrator(get_engine()).reconcile()
+    get_run_logger().info("reconcile: %s", report)
+    return vars(report)

@@ -1,0 +1,49 @@
+"""SQLModel tables; importing this package registers every table on SQLModel.metadata."""
+
+from models.audit import AuditEntry
+from models.calendar import DeclaredHoliday
+from models.memo import Memo, MemoStatus
+from models.outbox import OutboxEmail, OutboxStatus
+from models.people import (
+    ActingAssignment,
+    Committee,
+    CommitteeMember,
+    CommitteeRole,
+    Division,
+    Position,
+    User,
+)
+from models.steps import (
+    AssigneeKind,
+    CaseRun,
+    Decision,
+    HumanStep,
+    NoticeKind,
+    Outcome,
+    StepNotice,
+    StepStatus,
+)
+
+__all__ = [
+    "ActingAssignment",
+    "AssigneeKind",
+    "AuditEntry",
+    "CaseRun",
+    "Committee",
+    "CommitteeMember",
+    "CommitteeRole",
+    "DeclaredHoliday",
+    "Decision",
+    "Division",
+    "HumanStep",
+    "Memo",
+    "MemoStatus",
+    "NoticeKind",
+    "Outcome",
+    "OutboxEmail",
+    "OutboxStatus",
+    "Position",
+    "StepNotice",
+    "StepStatus",
+    "User",
+]

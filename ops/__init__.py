@@ -1,0 +1,1 @@
+"""Operations: the local runner, demo data, the SMTP capture, PostgreSQL for tests."""

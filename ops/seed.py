@@ -1,0 +1,134 @@
+"""Demo organisation of Khon Kaen City Municipality: divisions, an officer at every level of the
+hierarchy, the executive committee, an acting assignment, and declared holidays. Idempotent."""
+
+import tomllib
+from datetime import date, timedelta
+
+from sqlmodel import Session, select
+
+from core.db import session_scope, utcnow
+from core.settings import get_settings
+from domain.accounts import hash_password
+from models.calendar import DeclaredHoliday
+from models.people import (
+    ActingAssignment,
+    Committee,
+    CommitteeMember,
+    CommitteeRole,
+    Division,
+    Position,
+    User,
+)
+
+DEMO_PASSWORD = "demo1234"
+
+DIVISIONS = [
+    ("สป.", "สำนักปลัดเทศบาล"),
+    ("กย.", "กองยุทธศาสตร์และงบประมาณ"),
+    ("คลัง", "สำนักคลัง"),
+    ("ช่าง", "สำนักช่าง"),
+    ("สธ.", "สำนักสาธารณสุขและสิ่งแวดล้อม"),
+    ("ศษ.", "สำนักการศึกษา"),
+    ("สส.", "สำนักสวัสดิการสังคม"),
+    ("กจ.", "กองการเจ้าหน้าที่"),
+    ("ตส.", "หน่วยตรวจสอบภายใน"),
+]
+
+# username, full name, position, division code
+PEOPLE = [
+    ("somchai", "นายสมชาย ใจดี", Position.officer, "กย."),
+    ("suda", "นางสาวสุดา รักงาน", Position.officer, "กย."),
+    ("wichai", "นายวิชัย หัวหน้า", Position.section_head, "กย."),
+    ("malee", "นางมาลี ผู้อำนวยการ", Position.division_director, "กย."),
+    ("prasert", "นายประเสริฐ รองปลัด", Position.deputy_permanent_secretary, "สป."),
+    ("kanya", "นางกัญญา ปลัดเทศบาล", Position.permanent_secretary, "สป."),
+    ("anan", "นายอนันต์ รองนายก", Position.deputy_mayor, None),
+    ("mayor", "นายกเทศมนตรีนครขอนแก่น", Position.mayor, None),
+    ("nipa", "นางนิภา ศูนย์รับเรื่อง", Position.officer, "สป."),
+    ("chatchai", "นายฉัตรชัย หัวหน้าฝ่ายช่าง", Position.section_head, "ช่าง"),
+    ("pornthip", "นางพรทิพย์ ผอ.สำนักช่าง", Position.division_director, "ช่าง"),
+    ("ratana", "นางรัตนา ผอ.สำนักปลัด", Position.division_director, "สป."),
+    ("sompong", "นายสมปอง ผอ.สวัสดิการ", Position.division_director, "สส."),
+]
+
+EXECUTIVE_COMMITTEE = "คณะผู้บริหารเทศบาลนครขอนแก่น"
+EXECUTIVE_MEMBERS = [
+    ("mayor", CommitteeRole.chair),
+    ("anan", CommitteeRole.member),
+    ("kanya", CommitteeRole.secretary),
+    ("prasert", CommitteeRole.member),
+    ("ratana", CommitteeRole.member),
+]
+
+
+def seed_organisation(session: Session) -> dict[str, User]:
+    """Create what is missing; return users by username."""
+    divisions = {d.code: d for d in session.exec(select(Division))}
+    for code, name in DIVISIONS:
+        if code not in divisions:
+            divisions[code] = Division(code=code, name=name)
+            session.add(divisions[code])
+    session.flush()
+    users = {u.username: u for u in session.exec(select(User))}
+    password = hash_password(DEMO_PASSWORD)
+    for username, full_name, position, code in PEOPLE:
+        if username not in users:
+            users[username] = User(
+                username=username,
+                full_name=full_name,
+                email=f"{username}@khonkaen.go.th",
+                position=position,
+                division_id=divisions[code].id if code else None,
+                password_hash=password,
+            )
+            session.add(users[username])
+    session.flush()
+    committee = session.exec(select(Committee).where(Committee.name == EXECUTIVE_COMMITTEE)).first()
+    if committee is None:
+        committee = Committee(name=EXECUTIVE_COMMITTEE, order_ref="คำสั่งเทศบาลนครขอนแก่น", quorum=3)
+        session.add(committee)
+        session.flush()
+        for username, role in EXECUTIVE_MEMBERS:
+            session.add(
+                CommitteeMember(committee_id=committee.id, user_id=users[username].id, role=role)
+            )
+    if not session.exec(select(ActingAssignment)).first():
+        # The deputy permanent secretary acts for the permanent secretary during leave.
+        now = utcnow()
+        session.add(
+            ActingAssignment(
+                acting_user_id=users["prasert"].id,
+                for_user_id=users["kanya"].id,
+                starts_at=now - timedelta(days=1),
+                ends_at=now + timedelta(days=30),
+                order_ref="คำสั่งให้รักษาราชการแทนปลัดเทศบาล (ตัวอย่าง)",
+            )
+        )
+    session.flush()
+    return users
+
+
+def seed_declared_holidays(session: Session) -> int:
+    """Load config/holidays.toml into the declaredholiday table (the file is the source)."""
+    path = get_settings().holidays_file
+    with path.open("rb") as f:
+        data = tomllib.load(f)
+    added = 0
+    for item in data.get("holidays", []):
+        day = date.fromisoformat(str(item["date"]))
+        if session.get(DeclaredHoliday, day) is None:
+            session.add(DeclaredHoliday(day=day, name=item["name"], source=item.get("source")))
+            added += 1
+    session.flush()
+    return added
+
+
+def main() -> None:
+    with session_scope() as session:
+        seed_declared_holidays(session)
+        users = seed_organisation(session)
+    print(f"demo users ready: {', '.join(sorted(users))} (password {DEMO_PASSWORD})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""Shared fixtures: a fresh application database per test, on SQLite and on PostgreSQL.
+
+PostgreSQL runs when KKM_TEST_POSTGRES_URL is set (``make test`` starts one); with
+KKM_REQUIRE_POSTGRES=1 its absence fails the run instead of skipping."""
+
+import os
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel
+
+import domain.memo  # noqa: F401  (registers the memo workflow)
+import models  # noqa: F401  (registers every table)
+from core.db import make_engine
+from models.people import User
+from ops.seed import seed_declared_holidays, seed_organisation
+
+POSTGRES_URL = os.environ.get("KKM_TEST_POSTGRES_URL")
+REQUIRE_POSTGRES = os.environ.get("KKM_REQUIRE_POSTGRES") == "1"
+
+
+@pytest.fixture(scope="session")
+def postgres_engine() -> Iterator[Engine]:
+    if not POSTGRES_URL:
+        if REQUIRE_POSTGRES:
+            pytest.fail("KKM_REQUIRE_POSTGRES=1 but KKM_TEST_POSTGRES_URL is not set")
+        pytest.skip("PostgreSQL not configured (KKM_TEST_POSTGRES_URL)")
+    engine = make_engine(POSTGRES_URL)
+    SQLModel.metadata.drop_all(engine)
+    SQLModel.metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    """A fresh, empty schema: a new SQLite file, or a truncated PostgreSQL database."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("db") / "app.db"
+        engine = make_engine(f"sqlite:///{path}")
+        SQLModel.metadata.create_all(engine)
+        yield engine
+        engine.dispose()
+        return
+    pg: Engine = request.getfixturevalue("postgres_engine")
+    names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with pg.begin() as conn:
+        conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    yield pg
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def people(engine: Engine) -> dict[str, User]:
+    """The demo organisation (ops/seed.py), committed."""
+    with Session(engine, expire_on_commit=False) as session:
+        seed_declared_holidays(session)
+        users = seed_organisation(session)
+        session.commit()
+    return users
