@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from adapters.orchestrator import Orchestrator
 from api.security import read_token
-from core.db import get_engine
+from core.db import begin_writing, get_engine
 from core.settings import Settings, get_settings
 from models.people import User
 
@@ -74,6 +74,7 @@ def in_transaction(engine: Engine, work: Callable[[Session], T], *, attempts: in
     for attempt in range(1, attempts + 1):
         with Session(engine, expire_on_commit=False) as session:
             try:
+                begin_writing(session)
                 result = work(session)
                 session.commit()
                 return result

@@ -56,12 +56,22 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         @event.listens_for(engine, "begin")
-        def _sqlite_begin_immediate(conn: Any) -> None:
-            # Writers queue on the lock instead of failing with "database is locked" mid-way.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        def _sqlite_begin(conn: Any) -> None:
+            # A writer takes the write lock up front and queues on it (busy_timeout) instead of
+            # failing mid-way when it upgrades a read lock; readers stay concurrent under WAL.
+            writer = conn.get_execution_options().get(WRITER_OPTION)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+WRITER_OPTION = "kkm_writer"
+
+
+def begin_writing(session: Session) -> None:
+    """Start ``session``'s transaction as a writer (matters on SQLite; harmless elsewhere)."""
+    session.connection(execution_options={WRITER_OPTION: True})
 
 
 @lru_cache
@@ -73,6 +83,7 @@ def get_engine() -> Engine:
 def session_scope(engine: Engine | None = None) -> Iterator[Session]:
     """A session committed on success and rolled back on error: nothing is half-written."""
     with Session(engine or get_engine(), expire_on_commit=False) as session:
+        begin_writing(session)
         try:
             yield session
             session.commit()
@@ -89,5 +100,11 @@ def insert_ignoring_duplicates(
     from sqlalchemy.dialects import postgresql, sqlite
 
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(table).values(**values).on_conflict_do_nothing(index_elements=unique)
-    return bool(getattr(session.execute(stmt), "rowcount", 0))
+    key = list(table.primary_key.columns)[0]
+    stmt = (
+        dialect.insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=unique)
+        .returning(key)
+    )
+    return session.execute(stmt).first() is not None

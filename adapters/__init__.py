@@ -1,0 +1,1 @@
+"""Adapters to the outside world: SMTP mail, the Prefect orchestrator, LINE."""

@@ -1,0 +1,251 @@
+"""A local SMTP server that keeps what it receives: the mail sink of `make run` and the tests.
+
+Nothing is relayed. Messages are kept in memory and, given a directory, written there as
+``<timestamp>-<n>.eml`` (the envelope in ``X-Capture-*`` headers), which ``read_mailbox`` reads
+back so the API can show captured mail in development.
+
+    python -m ops.smtp_capture --port 8025 --dir var/mail
+"""
+
+import argparse
+import os
+import signal
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+from types import FrameType, TracebackType
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+from core.settings import PROJECT_ROOT, get_settings
+
+_FROM_HEADER = "X-Capture-Mail-From"
+_RCPT_HEADER = "X-Capture-Rcpt-To"
+_TIME_HEADER = "X-Capture-Received-At"
+
+
+@dataclass(frozen=True)
+class CapturedMail:
+    mail_from: str
+    """Envelope sender (MAIL FROM)."""
+    rcpt_tos: list[str]
+    """Envelope recipients (RCPT TO)."""
+    subject: str
+    text: str
+    """The decoded text/plain part ("" if none)."""
+    html: str
+    """The decoded text/html part ("" if none)."""
+    message_id: str
+    received_at: datetime
+    raw: bytes = field(default=b"", repr=False)
+
+
+def parse_mail(
+    raw: bytes, *, mail_from: str, rcpt_tos: list[str], received_at: datetime
+) -> CapturedMail:
+    message = BytesParser(policy=policy.default).parsebytes(raw)
+    assert isinstance(message, EmailMessage)
+    return CapturedMail(
+        mail_from=mail_from,
+        rcpt_tos=list(rcpt_tos),
+        subject=str(message.get("Subject", "")),
+        text=_body(message, "plain"),
+        html=_body(message, "html"),
+        message_id=str(message.get("Message-ID", "")).strip(),
+        received_at=received_at,
+        raw=raw,
+    )
+
+
+def _body(message: EmailMessage, subtype: str) -> str:
+    part = message.get_body(preferencelist=(subtype,))
+    if part is None or part.get_content_subtype() != subtype:
+        return ""
+    content = part.get_content()
+    if not isinstance(content, str):
+        content = content.decode("utf-8", "replace")
+    return content.replace("\r\n", "\n")  # SMTP line endings back to Python's
+
+
+class _Handler:
+    def __init__(self, capture: "SmtpCapture") -> None:
+        self._capture = capture
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        raw = envelope.original_content or envelope.content
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8")
+        self._capture._store(envelope.mail_from or "", list(envelope.rcpt_tos), raw)
+        return "250 OK: message captured"
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+class SmtpCapture:
+    """``with SmtpCapture(port=0) as smtp: ... smtp.wait_for(1)``; port 0 picks a free one."""
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        directory: Path | str | None = None,
+        on_message: Callable[[CapturedMail], None] | None = None,
+    ) -> None:
+        self.host = host
+        self._port = port or free_port(host)
+        self.directory = Path(directory) if directory is not None else None
+        self._on_message = on_message
+        self._messages: list[CapturedMail] = []
+        self._changed = threading.Condition()
+        self._controller: Controller | None = None
+
+    @property
+    def port(self) -> int:
+        return self._port
+
+    def start(self) -> "SmtpCapture":
+        if self._controller is not None:
+            return self
+        if self.directory is not None:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        controller = Controller(
+            _Handler(self), hostname=self.host, port=self._port, server_hostname="kkm-smtp-capture"
+        )
+        controller.start()
+        self._controller = controller
+        return self
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def __enter__(self) -> "SmtpCapture":
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def messages(self) -> list[CapturedMail]:
+        with self._changed:
+            return list(self._messages)
+
+    def clear(self) -> None:
+        with self._changed:
+            self._messages.clear()
+
+    def wait_for(self, count: int, timeout: float = 5.0) -> list[CapturedMail]:
+        """All messages once at least ``count`` arrived; TimeoutError if they do not in time."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: len(self._messages) >= count, timeout):
+                raise TimeoutError(
+                    f"expected {count} mail(s) within {timeout}s, got {len(self._messages)}"
+                )
+            return list(self._messages)
+
+    def _store(self, mail_from: str, rcpt_tos: list[str], raw: bytes) -> None:
+        received_at = datetime.now(UTC)
+        mail = parse_mail(raw, mail_from=mail_from, rcpt_tos=rcpt_tos, received_at=received_at)
+        with self._changed:
+            self._messages.append(mail)
+            number = len(self._messages)
+            if self.directory is not None:
+                _write_eml(self.directory, mail, number)
+            self._changed.notify_all()
+        if self._on_message is not None:
+            self._on_message(mail)
+
+
+def _write_eml(directory: Path, mail: CapturedMail, number: int) -> Path:
+    stamp = mail.received_at.strftime("%Y%m%dT%H%M%S%fZ")
+    name = f"{stamp}-{number:04d}.eml"
+    envelope = (
+        f"{_FROM_HEADER}: {mail.mail_from}\r\n"
+        f"{_RCPT_HEADER}: {', '.join(mail.rcpt_tos)}\r\n"
+        f"{_TIME_HEADER}: {mail.received_at.isoformat()}\r\n"
+    ).encode()
+    partial = directory / f".{name}.part"
+    partial.write_bytes(envelope + mail.raw)
+    os.replace(partial, directory / name)  # readers never see half a file
+    return directory / name
+
+
+def read_mailbox(directory: Path | str) -> list[CapturedMail]:
+    """The mail captured into ``directory``, oldest first (newest last)."""
+    path = Path(directory)
+    if not path.is_dir():
+        return []
+    mails = []
+    for file in sorted(path.glob("*.eml")):
+        raw = file.read_bytes()
+        headers = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
+        try:
+            received_at = datetime.fromisoformat(str(headers[_TIME_HEADER]))
+        except (TypeError, ValueError):
+            received_at = datetime.fromtimestamp(file.stat().st_mtime, UTC)
+        rcpt = str(headers.get(_RCPT_HEADER) or headers.get("To") or "")
+        mails.append(
+            parse_mail(
+                raw,
+                mail_from=str(headers.get(_FROM_HEADER) or headers.get("From") or ""),
+                rcpt_tos=[r.strip() for r in rcpt.split(",") if r.strip()],
+                received_at=received_at,
+            )
+        )
+    mails.sort(key=lambda m: m.received_at)  # stable: same instant keeps file order
+    return mails
+
+
+def main(argv: list[str] | None = None) -> None:
+    settings = get_settings()
+    parser = argparse.ArgumentParser(description="Local SMTP capture (development and tests).")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=settings.smtp_port)
+    parser.add_argument(
+        "--dir",
+        type=Path,
+        default=settings.mail_capture_dir or PROJECT_ROOT / "var" / "mail",
+        help="where received mail is written as .eml files",
+    )
+    args = parser.parse_args(argv)
+
+    def show(mail: CapturedMail) -> None:
+        print(f"รับอีเมล / received: {', '.join(mail.rcpt_tos)}: {mail.subject}", flush=True)
+
+    def terminate(_signum: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, terminate)
+    directory = args.dir.resolve()
+    with SmtpCapture(host=args.host, port=args.port, directory=directory, on_message=show):
+        print(
+            f"SMTP capture on {args.host}:{args.port}; mail written to {directory} "
+            "(Ctrl-C to stop)",
+            flush=True,
+        )
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()
