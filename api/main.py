@@ -3,7 +3,7 @@
 from fastapi import FastAPI
 
 from api import errors
-from api.routes import auth, cases, memos, people, steps
+from api.routes import auth, cases, complaints, memos, people, steps
 from domain.workflows import load_workflows
 
 
@@ -16,7 +16,7 @@ def create_app() -> FastAPI:
         version="0.1.0",
     )
     errors.install(app)
-    for module in (auth, steps, memos, cases, people):
+    for module in (auth, steps, memos, cases, people, complaints):
         app.include_router(module.router)
 
     @app.get("/healthz", tags=["ops"])

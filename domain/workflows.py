@@ -25,7 +25,7 @@ class Workflow(Protocol):
 
 
 WORKFLOWS: dict[str, Workflow] = {}
-WORKFLOW_MODULES = ("domain.memo",)
+WORKFLOW_MODULES = ("domain.memo", "domain.complaints")
 """Modules that register a workflow when imported; add a new workflow's module here."""
 
 

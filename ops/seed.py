@@ -1,6 +1,7 @@
 """Demo organisation of Khon Kaen City Municipality: divisions, an officer at every level of the
 hierarchy, the executive committee, an acting assignment, and declared holidays. Idempotent."""
 
+import argparse
 import tomllib
 from datetime import date, timedelta
 
@@ -9,7 +10,10 @@ from sqlmodel import Session, select
 from core.db import session_scope, utcnow
 from core.settings import get_settings
 from domain.accounts import hash_password
+from domain.memo import create_memo
+from domain.steps import decide, open_steps_of_case
 from models.calendar import DeclaredHoliday
+from models.memo import Memo, MemoCreate
 from models.people import (
     ActingAssignment,
     Committee,
@@ -123,11 +127,41 @@ def seed_declared_holidays(session: Session) -> int:
     return added
 
 
+def seed_demo_cases(session: Session, users: dict[str, User]) -> int:
+    """Two memos for the demo, unless there are memos already: one waiting for the section
+    head, one already approved by him and waiting for the division director."""
+    if session.exec(select(Memo)).first():
+        return 0
+    author = users["somchai"]
+    create_memo(
+        session,
+        data=MemoCreate(subject="ขออนุมัติจัดซื้อหลอดไฟถนนทดแทน 120 ดวง", body="ตามคำร้องชุมชน"),
+        originator=author,
+    )
+    second = create_memo(
+        session,
+        data=MemoCreate(subject="ขออนุมัติจัดอบรมคุณธรรมจริยธรรมพนักงาน ประจำปี 2570"),
+        originator=author,
+    )
+    first_step = open_steps_of_case(session, case_type="memo", case_id=second.id)[0]
+    decide(
+        session,
+        step_id=first_step.id,
+        user=users["wichai"],
+        data={"outcome": "approve", "comment": "เห็นควรอนุมัติ"},
+    )
+    return 2
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description="Seed the organisation (and demo cases).")
+    parser.add_argument("--demo", action="store_true", help="also create demo cases")
+    args = parser.parse_args()
     with session_scope() as session:
         seed_declared_holidays(session)
         users = seed_organisation(session)
-    print(f"demo users ready: {', '.join(sorted(users))} (password {DEMO_PASSWORD})")
+        demo_cases = seed_demo_cases(session, users) if args.demo else 0
+    print(f"users: {', '.join(sorted(users))} (password {DEMO_PASSWORD}); demo cases: {demo_cases}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,41 @@
+"""Complaints as Prefect flows: ``complaint-handling`` follows one complaint through its human
+steps (the database decides; the flow waits, suspended, and delivers the complaint's mail), and
+``complaint-escalation`` is the scheduled chase of divisions that have not reported."""
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from adapters.mail import deliver_outbox
+from core.db import get_engine, session_scope
+from core.settings import get_settings
+from domain.complaints import CASE_TYPE, sweep_escalations
+from flows.common import deliver_case_mail, follow_case
+from models.complaint import Complaint
+
+
+@flow(name="complaint-handling", log_prints=True)
+async def complaint_handling(complaint_id: int) -> str:
+    """Follow complaint ``complaint_id``: jurisdiction check, the division's receipt, schedule
+    and result, the centre's decisions; suspended while people decide."""
+    await follow_case(CASE_TYPE, complaint_id)
+    await deliver_case_mail(CASE_TYPE, complaint_id)
+    with session_scope() as session:
+        complaint = session.get(Complaint, complaint_id)
+        return complaint.status if complaint else "missing"
+
+
+@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=10)
+def chase_divisions() -> dict[str, int]:
+    """Record and queue the notices that are due (each once, whatever the schedule)."""
+    with session_scope() as session:
+        return sweep_escalations(session)
+
+
+@flow(name="complaint-escalation")
+async def complaint_escalation() -> dict[str, int]:
+    """Tell the centre of receipts not confirmed in a working day; chase divisions that have
+    not reported: follow-up, first and second notice, then the mayor and the meeting agenda."""
+    counts = chase_divisions()
+    report = await deliver_outbox(get_engine(), get_settings(), limit=1000)
+    get_run_logger().info("complaint notices %s; mail sent %d", counts, report.sent)
+    return counts

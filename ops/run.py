@@ -1,0 +1,227 @@
+"""`make run`: the whole system on its embedded defaults, in one terminal.
+
+Starts a local SMTP capture, a Prefect server (its own SQLite file), applies the migrations
+and demo data to the application database (another SQLite file), deploys prefect.yaml, starts
+a Prefect process worker and the API, prints where to open everything, and stops all of it on
+Ctrl-C. `LocalSystem` is also what the end-to-end tests start and kill."""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from core.settings import PROJECT_ROOT
+
+PYTHON = sys.executable
+PREFECT = str(Path(sys.executable).with_name("prefect"))
+
+
+@dataclass
+class Ports:
+    api: int = 8000
+    prefect: int = 4200
+    smtp: int = 8025
+
+
+@dataclass
+class LocalSystem:
+    """The processes of one system, sharing one environment built from ``var_dir``."""
+
+    var_dir: Path
+    ports: Ports = field(default_factory=Ports)
+    database_url: str | None = None
+    prefect_database_url: str | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
+    procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    @property
+    def prefect_api_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.prefect}/api"
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.api}"
+
+    def env(self) -> dict[str, str]:
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        env = dict(os.environ)
+        env.update(
+            {
+                "KKM_PROJECT_DIR": str(PROJECT_ROOT),
+                "KKM_DATABASE_URL": self.database_url or f"sqlite:///{self.var_dir / 'app.db'}",
+                "KKM_SMTP_PORT": str(self.ports.smtp),
+                "KKM_MAIL_CAPTURE_DIR": str(self.var_dir / "mail"),
+                "KKM_PUBLIC_BASE_URL": self.api_url,
+                "PREFECT_HOME": str(self.var_dir / "prefect"),
+                "PREFECT_API_URL": self.prefect_api_url,
+                "PREFECT_API_DATABASE_CONNECTION_URL": self.prefect_database_url
+                or f"sqlite+aiosqlite:///{self.var_dir / 'prefect' / 'prefect.db'}",
+                "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+                "PREFECT_UI_ENABLED": "true",
+                "PREFECT_LOGGING_LEVEL": "WARNING",
+                # How soon a resumed run is picked up again (B2 in docs/benchmarks.md).
+                "PREFECT_WORKER_QUERY_SECONDS": "2",
+                "PREFECT_WORKER_PREFETCH_SECONDS": "5",
+                "PYTHONPATH": str(PROJECT_ROOT),
+            }
+        )
+        env.update(self.extra_env)
+        return env
+
+    def _spawn(self, name: str, args: list[str]) -> None:
+        env = self.env()
+        log = (self.var_dir / f"{name}.log").open("ab")
+        self.procs[name] = subprocess.Popen(
+            args, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+
+    def run(self, args: list[str], *, check: bool = True) -> str:
+        done = subprocess.run(
+            args, cwd=PROJECT_ROOT, env=self.env(), capture_output=True, text=True, timeout=300
+        )
+        if check and done.returncode != 0:
+            raise RuntimeError(f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+        return done.stdout
+
+    @staticmethod
+    def _wait_http(url: str, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(url, timeout=2).status_code < 500:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        raise TimeoutError(f"{url} did not answer within {timeout:.0f}s")
+
+    def start_smtp(self) -> None:
+        self._spawn(
+            "smtp",
+            [
+                PYTHON,
+                "-m",
+                "ops.smtp_capture",
+                "--port",
+                str(self.ports.smtp),
+                "--dir",
+                str(self.var_dir / "mail"),
+            ],
+        )
+
+    def start_prefect_server(self) -> None:
+        (self.var_dir / "prefect").mkdir(parents=True, exist_ok=True)
+        self._spawn(
+            "prefect-server",
+            [PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(self.ports.prefect)],
+        )
+        self._wait_http(f"{self.prefect_api_url}/health", timeout=120)
+
+    def prepare_database(self, *, demo: bool = True) -> None:
+        self.run([PYTHON, "-m", "alembic", "upgrade", "head"])
+        self.run([PYTHON, "-m", "ops.seed"] + (["--demo"] if demo else []))
+
+    def deploy(self) -> None:
+        self.run([PREFECT, "work-pool", "create", "municipal", "--type", "process", "--overwrite"])
+        self.run([PREFECT, "--no-prompt", "deploy", "--all", "--prefect-file", "prefect.yaml"])
+
+    def start_worker(self, name: str = "worker") -> None:
+        self._spawn(
+            name,
+            [
+                PREFECT,
+                "worker",
+                "start",
+                "--pool",
+                "municipal",
+                "--type",
+                "process",
+                "--name",
+                f"{name}-{os.getpid()}",
+            ],
+        )
+
+    def start_api(self) -> None:
+        self._spawn(
+            "api",
+            [
+                PYTHON,
+                "-m",
+                "uvicorn",
+                "api.main:app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.ports.api),
+            ],
+        )
+        self._wait_http(f"{self.api_url}/healthz")
+
+    def kill(self, name: str) -> None:
+        """Kill a component hard (SIGKILL), as a crash or a power cut would."""
+        proc = self.procs.pop(name)
+        proc.kill()
+        proc.wait(timeout=30)
+
+    def stop(self) -> None:
+        """Stop every component, newest first, politely and then firmly."""
+        for name in reversed(list(self.procs)):
+            proc = self.procs[name]
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT if name.startswith("prefect") else signal.SIGTERM)
+        for name in reversed(list(self.procs)):
+            try:
+                self.procs[name].wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.procs[name].kill()
+        self.procs.clear()
+
+    def start_all(self, *, demo: bool = True) -> None:
+        self.start_smtp()
+        self.start_prefect_server()
+        self.prepare_database(demo=demo)
+        self.deploy()
+        self.start_worker()
+        self.start_api()
+        if demo:
+            self.run([PYTHON, "-m", "ops.sync"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--var", type=Path, default=PROJECT_ROOT / "var")
+    args = parser.parse_args()
+    system = LocalSystem(var_dir=args.var)
+    try:
+        print("กำลังเริ่มระบบ (starting: SMTP capture, Prefect server, database, worker, API)…")
+        system.start_all()
+        print(
+            f"""
+ระบบพร้อมใช้งาน / the system is up:
+  หน้าเว็บเจ้าหน้าที่ (pages)      {system.api_url}/pages/login
+  เอกสาร API (docs)             {system.api_url}/docs
+  Prefect UI (flows, pauses)    http://127.0.0.1:{system.ports.prefect}
+  จดหมายที่ส่งออก (captured mail)  {system.api_url}/pages/mail  (files: {args.var / "mail"})
+  ผู้ใช้ตัวอย่าง (demo users)        wichai, malee, prasert, kanya, anan, mayor, somchai
+                                 password: demo1234
+  logs: {args.var}/*.log        stop: Ctrl-C
+"""
+        )
+        while all(p.poll() is None for p in system.procs.values()):
+            time.sleep(1)
+        dead = [n for n, p in system.procs.items() if p.poll() is not None]
+        print(f"stopped: {', '.join(dead)} exited; see {args.var}/<name>.log", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("\nกำลังหยุดระบบ (stopping)…")
+    finally:
+        system.stop()
+
+
+if __name__ == "__main__":
+    main()

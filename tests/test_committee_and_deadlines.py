@@ -1,0 +1,101 @@
+"""A committee decides by quorum with every vote recorded; the deadline sweep notifies once."""
+
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from domain.deadlines import SweepPolicy, sweep_deadlines
+from models.memo import MemoStatus
+from models.outbox import OutboxEmail
+from models.steps import Decision, NoticeKind, StepNotice, StepStatus
+from tests.helpers import act, memo, open_step, submit_memo
+
+
+def to_committee(engine, people) -> int:
+    memo_id = submit_memo(engine, people["somchai"], chain="memo-executive")
+    act(engine, people["malee"], memo_id, outcome="approve")
+    act(engine, people["kanya"], memo_id, outcome="approve")
+    assert open_step(engine, memo_id).assignee_kind == "committee"
+    return memo_id
+
+
+def test_committee_below_quorum_stays_open_then_decides_at_quorum(engine, people):
+    memo_id = to_committee(engine, people)  # quorum 3 of 5 (seed)
+    step = act(engine, people["anan"], memo_id, outcome="approve", comment="เห็นชอบ")
+    act(engine, people["ratana"], memo_id, outcome="reject", comment="ควรทบทวนงบ")
+    still = open_step(engine, memo_id)
+    assert still.id == step.id and still.status == StepStatus.open
+    act(engine, people["prasert"], memo_id, outcome="approve")
+    assert memo(engine, memo_id).status == MemoStatus.approved
+    with Session(engine) as s:
+        votes = s.exec(select(Decision).where(Decision.step_id == step.id)).all()
+    assert {(v.user_id, v.outcome, v.committee_role) for v in votes} == {
+        (people["anan"].id, "approve", "member"),
+        (people["ratana"].id, "reject", "member"),
+        (people["prasert"].id, "approve", "member"),
+    }
+
+
+def test_committee_majority_rejects(engine, people):
+    memo_id = to_committee(engine, people)
+    act(engine, people["anan"], memo_id, outcome="approve")
+    act(engine, people["ratana"], memo_id, outcome="reject")
+    act(engine, people["prasert"], memo_id, outcome="reject")  # quorum, 1:2 → rejected
+    assert memo(engine, memo_id).status == MemoStatus.rejected
+
+
+def test_committee_even_split_waits_for_the_chair(engine, people):
+    with Session(engine) as s:
+        from models.people import Committee
+
+        committee = s.exec(select(Committee)).one()
+        committee.quorum = 4
+        s.add(committee)
+        s.commit()
+    memo_id = to_committee(engine, people)
+    act(engine, people["anan"], memo_id, outcome="approve")
+    act(engine, people["ratana"], memo_id, outcome="reject")
+    act(engine, people["prasert"], memo_id, outcome="reject")
+    act(engine, people["kanya"], memo_id, outcome="approve")  # 2:2, chair not yet voted
+    assert open_step(engine, memo_id).status == StepStatus.open
+    act(engine, people["mayor"], memo_id, outcome="approve")  # 3:2 with the chair
+    assert memo(engine, memo_id).status == MemoStatus.approved
+
+
+def test_deadline_sweep_twice_sends_one_reminder(engine, people):
+    memo_id = submit_memo(engine, people["somchai"])
+    step = open_step(engine, memo_id)
+    policy = SweepPolicy(remind_before=timedelta(hours=24), escalate_after_working_days=2)
+    just_before_due = step.due_at - timedelta(hours=2)
+    with Session(engine) as s:
+        first = sweep_deadlines(s, now=just_before_due, policy=policy)
+        s.commit()
+    with Session(engine) as s:
+        second = sweep_deadlines(s, now=just_before_due + timedelta(minutes=30), policy=policy)
+        s.commit()
+    assert first == {"reminder": 1} and second == {}
+    with Session(engine) as s:
+        reminders = s.exec(
+            select(OutboxEmail).where(OutboxEmail.dedupe_key.startswith("reminder:"))
+        ).all()
+        assert [m.to_address for m in reminders] == ["wichai@khonkaen.go.th"]
+
+
+def test_overdue_then_escalation_to_the_superior_each_once(engine, people):
+    memo_id = submit_memo(engine, people["somchai"])
+    step = open_step(engine, memo_id)
+    policy = SweepPolicy(remind_before=timedelta(hours=24), escalate_after_working_days=2)
+    late = step.due_at + timedelta(hours=1)
+    much_later = step.due_at + timedelta(days=7)  # beyond 2 working days whatever the weekday
+    for now in (late, late, much_later, much_later):
+        with Session(engine) as s:
+            sweep_deadlines(s, now=now, policy=policy)
+            s.commit()
+    with Session(engine) as s:
+        kinds = sorted(n.kind for n in s.exec(select(StepNotice)))
+        assert kinds == [NoticeKind.escalation, NoticeKind.overdue]
+        escalated = s.exec(
+            select(OutboxEmail).where(OutboxEmail.dedupe_key.startswith("escalation:"))
+        ).all()
+        # The section head is late: the division director of กย. is told.
+        assert [m.to_address for m in escalated] == ["malee@khonkaen.go.th"]
