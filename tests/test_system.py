@@ -1,0 +1,182 @@
+"""The real system end to end: Prefect server, process worker, API and SMTP capture as separate
+processes (ops/run.py). Kill the worker and the API between two steps, restart them, decide: the
+flow completes and no effect is repeated. A lost (cancelled) run is noticed and repaired."""
+
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ops.run import LocalSystem, Ports
+from ops.seed import DEMO_PASSWORD
+from ops.smtp_capture import free_port, read_mailbox
+
+pytestmark = pytest.mark.slow
+PREFECT = str(Path(sys.executable).with_name("prefect"))
+
+
+@pytest.fixture(scope="module")
+def system(tmp_path_factory):
+    sys_ = LocalSystem(
+        var_dir=tmp_path_factory.mktemp("system"),
+        ports=Ports(api=free_port(), prefect=free_port(), smtp=free_port()),
+    )
+    try:
+        sys_.start_all(demo=False)
+        yield sys_
+    finally:
+        sys_.stop()
+
+
+class Officer:
+    def __init__(self, system: LocalSystem, username: str) -> None:
+        self.http = httpx.Client(base_url=system.api_url, timeout=30)
+        token = self.http.post(
+            "/api/auth/token", data={"username": username, "password": DEMO_PASSWORD}
+        ).json()["access_token"]
+        self.http.headers["Authorization"] = f"Bearer {token}"
+
+    def open_step(self, memo_id: int) -> dict:
+        steps = self.http.get(f"/api/memos/{memo_id}").json()["steps"]
+        return next(s for s in steps if s["status"] == "open")
+
+    def approve(self, memo_id: int) -> dict:
+        step = self.open_step(memo_id)
+        r = self.http.post(f"/api/steps/{step['id']}/decision", json={"outcome": "approve"})
+        assert r.status_code == 201, r.text
+        return step
+
+
+def flow_run_of(system: LocalSystem, memo_id: int) -> dict | None:
+    """The memo's current flow run as the Prefect API reports it."""
+    with httpx.Client(base_url=system.prefect_api_url, timeout=10) as prefect:
+        runs = prefect.post(
+            "/flow_runs/filter",
+            json={
+                "flow_runs": {"name": {"like_": f"memo-{memo_id}"}},
+                "limit": 20,
+                "sort": "EXPECTED_START_TIME_DESC",
+            },
+        ).json()
+    runs = [
+        r
+        for r in runs
+        if r["name"] == f"memo-{memo_id}" or r["name"].startswith(f"memo-{memo_id}-")
+    ]
+    return max(runs, key=lambda r: r["created"]) if runs else None
+
+
+def wait_for(predicate, timeout: float = 90, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def completed(system: LocalSystem, memo_id: int) -> bool:
+    run = flow_run_of(system, memo_id)
+    return run is not None and run["state"]["type"] == "COMPLETED"
+
+
+def paused_on(system: LocalSystem, memo_id: int, key: str) -> bool:
+    run = flow_run_of(system, memo_id)
+    if run is None:
+        return False
+    state = run["state"]
+    return state["type"] == "PAUSED" and state["state_details"].get("pause_key") == key
+
+
+def test_kill_worker_and_api_between_steps_then_finish_with_one_mail_each(system):
+    author = Officer(system, "somchai")
+    r = author.http.post(
+        "/api/memos",
+        json={"subject": "ขออนุมัติซ่อมแซมท่อระบายน้ำ ชุมชนโนนหนองวัด", "chain": "memo-delegated"},
+    )
+    assert r.status_code == 201, r.text
+    memo_id = r.json()["id"]
+    first = author.open_step(memo_id)
+    wait_for(lambda: paused_on(system, memo_id, first["key"]), what="flow suspended on level 1")
+
+    Officer(system, "wichai").approve(memo_id)
+    second = author.open_step(memo_id)
+    assert second["level"] == "director"
+    wait_for(lambda: paused_on(system, memo_id, second["key"]), what="flow suspended on level 2")
+
+    # Crash both the process that runs flows and the API, between two steps.
+    system.kill("worker")
+    system.kill("api")
+    system.start_worker()
+    system.start_api()
+
+    Officer(system, "malee").approve(memo_id)
+    Officer(system, "kanya").approve(memo_id)
+    assert author.http.get(f"/api/memos/{memo_id}").json()["memo"]["status"] == "approved"
+    wait_for(
+        lambda: completed(system, memo_id),
+        what="flow run completed",
+    )
+
+    mail_dir = system.var_dir / "mail"
+
+    def mails() -> list:
+        return [
+            m
+            for m in read_mailbox(mail_dir)
+            if f"memo-{memo_id}-" in m.text or "ซ่อมแซมท่อระบายน้ำ" in m.subject
+        ]
+
+    wait_for(
+        lambda: any("อนุมัติ" in m.subject and "somchai" in ",".join(m.rcpt_tos) for m in mails()),
+        what="the author's approval mail",
+    )
+    time.sleep(3)  # a repeated send would arrive in this window
+    per_recipient_subject = Counter((tuple(m.rcpt_tos), m.subject) for m in mails())
+    assert per_recipient_subject, "no mail captured"
+    assert max(per_recipient_subject.values()) == 1, per_recipient_subject
+    recipients = {r for m in mails() for r in m.rcpt_tos}
+    assert {
+        "wichai@khonkaen.go.th",
+        "malee@khonkaen.go.th",
+        "kanya@khonkaen.go.th",
+        "somchai@khonkaen.go.th",
+    } <= recipients
+
+
+def test_a_cancelled_run_is_noticed_and_repaired(system):
+    author = Officer(system, "somchai")
+    memo_id = author.http.post(
+        "/api/memos", json={"subject": "ขออนุมัติเดินทางไปราชการ", "chain": "memo-delegated"}
+    ).json()["id"]
+    step = author.open_step(memo_id)
+    wait_for(lambda: paused_on(system, memo_id, step["key"]), what="flow suspended")
+    lost = flow_run_of(system, memo_id)
+    with httpx.Client(base_url=system.prefect_api_url, timeout=10) as prefect:
+        r = prefect.post(
+            f"/flow_runs/{lost['id']}/set_state",
+            json={
+                "state": {"type": "CANCELLED", "message": "Runner is shutting down."},
+                "force": True,
+            },
+        )
+        assert r.status_code in (200, 201), r.text
+    out = system.run([sys.executable, "-m", "ops.sync"])
+    assert f"memo-{memo_id}" in out
+    wait_for(
+        lambda: (
+            flow_run_of(system, memo_id)["id"] != lost["id"]
+            and paused_on(system, memo_id, step["key"])
+        ),
+        what="a new run suspended on the same step",
+    )
+    for user in ("wichai", "malee", "kanya"):
+        Officer(system, user).approve(memo_id)
+    wait_for(
+        lambda: completed(system, memo_id),
+        what="the repaired run completed",
+    )
