@@ -37,6 +37,7 @@ class LocalSystem:
     ports: Ports = field(default_factory=Ports)
     database_url: str | None = None
     prefect_database_url: str | None = None
+    workers: int = 1
     extra_env: dict[str, str] = field(default_factory=dict)
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
@@ -187,7 +188,8 @@ class LocalSystem:
         self.start_prefect_server()
         self.prepare_database(demo=demo)
         self.deploy()
-        self.start_worker()
+        for n in range(1, self.workers + 1):
+            self.start_worker("worker" if n == 1 else f"worker{n}")
         self.start_api()
         if demo:
             self.run([PYTHON, "-m", "ops.sync"])
@@ -196,8 +198,19 @@ class LocalSystem:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--var", type=Path, default=PROJECT_ROOT / "var")
+    parser.add_argument(
+        "--postgres",
+        metavar="BASE_URL",
+        help="PostgreSQL server for both the application and Prefect, e.g. "
+        "postgresql://kkm:kkm@127.0.0.1:55432 (databases kkm_app and kkm_prefect)",
+    )
+    parser.add_argument("--workers", type=int, default=1, help="Prefect workers to start")
     args = parser.parse_args()
-    system = LocalSystem(var_dir=args.var)
+    system = LocalSystem(var_dir=args.var, workers=args.workers)
+    if args.postgres:
+        host = args.postgres.split("://", 1)[1].rstrip("/")
+        system.database_url = f"postgresql+psycopg://{host}/kkm_app"
+        system.prefect_database_url = f"postgresql+asyncpg://{host}/kkm_prefect"
     try:
         print("กำลังเริ่มระบบ (starting: SMTP capture, Prefect server, database, worker, API)…")
         system.start_all()
