@@ -4,11 +4,14 @@ from fastapi import FastAPI
 
 from api import errors
 from api.routes import auth, cases, complaints, memos, people, steps
+from core.settings import get_settings
+from domain.chains import load_chains
 from domain.workflows import load_workflows
 
 
 def create_app() -> FastAPI:
     load_workflows()
+    load_chains(get_settings().chains_file)  # a broken chains file stops start-up, not a case
     app = FastAPI(
         title="ระบบงานอนุมัติและ PDCA เทศบาลนครขอนแก่น",
         description="Approvals, complaints, screening and PDCA cycles of Khon Kaen City "
