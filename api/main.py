@@ -2,7 +2,7 @@
 
 from fastapi import FastAPI
 
-from api import errors
+from api import errors, pages
 from api.routes import auth, cases, complaints, memos, people, steps
 from core.settings import get_settings
 from domain.chains import load_chains
@@ -21,6 +21,7 @@ def create_app() -> FastAPI:
     errors.install(app)
     for module in (auth, steps, memos, cases, people, complaints):
         app.include_router(module.router)
+    pages.install(app)  # officer pages under /pages, /static, and / -> /pages/inbox
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

@@ -38,7 +38,7 @@ from domain.accounts import authenticate
 from domain.calendar import format_thai_date, parse_thai_date
 from domain.chains import ORIGINATOR, chain_named, load_chains
 from domain.errors import Conflict, DomainError, InvalidInput, NotEntitled, NotFound
-from domain.forms import ChainDecisionForm, form_class
+from domain.forms import form_class
 from domain.memo import CASE_TYPE as MEMO
 from domain.memo import create_memo
 from domain.steps import decide, decisions_of_step
@@ -72,6 +72,19 @@ ACTION_TITLES = {
     "memo_rejected": "ไม่อนุมัติ",
     "memo_withdrawn": "ผู้เสนอถอนเรื่อง",
 }
+CHOICE_TITLES = {
+    "route": "รับเรื่องและส่งหน่วยงานภายในดำเนินการ",
+    "forward": "ส่งต่อหน่วยงานภายนอก",
+    "merge": "รวมกับเรื่องที่ซ้ำกัน",
+    "resolved": "ดำเนินการแล้วเสร็จ",
+    "obstacle": "มีปัญหาอุปสรรค",
+    "grant": "อนุญาตให้ขยายเวลา",
+    "refuse": "ไม่อนุญาต ให้ดำเนินการต่อ",
+    "close_unresolved": "ปิดเรื่องโดยแก้ไขไม่ได้",
+    "reopen": "เปิดเรื่องใหม่",
+    "close": "ปิดเรื่อง",
+}
+FIELD_TITLES = {"action": "การดำเนินการ"}
 COMMITTEE_ROLES = {"chair": "ประธาน", "member": "กรรมการ", "secretary": "เลขานุการ"}
 
 
@@ -286,10 +299,7 @@ def inbox_context(session: Session, user: User, settings: Settings) -> dict[str,
         for item in authority.inbox(session, user=user, at=now)
     ]
     memos = session.exec(
-        select(Memo)
-        .where(Memo.originator_id == user.id)
-        .order_by(col(Memo.id).desc())
-        .limit(20)
+        select(Memo).where(Memo.originator_id == user.id).order_by(col(Memo.id).desc()).limit(20)
     ).all()
     return {
         "items": items,
@@ -330,9 +340,14 @@ def submit_memo_page(
         ctx["memo_form"] = {"subject": subject, "body": body, "chain": chain}
         ctx["memo_errors"] = errors
         return render(
-            request, "inbox.html", ctx, status_code=status_code, user=user, session=session,
+            request,
+            "inbox.html",
+            ctx,
+            status_code=status_code,
+            user=user,
+            session=session,
             settings=settings,
-        )  # fmt: skip
+        )
 
     if not csrf_ok(request, settings, csrf):
         return again(["แบบฟอร์มหมดอายุ กรุณาลองใหม่อีกครั้ง"], 403)
@@ -376,11 +391,14 @@ def _choices(annotation: Any) -> list[tuple[str, str]] | None:
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
     origin = typing.get_origin(annotation)
     if origin is typing.Literal:
-        return [(str(a), str(a)) for a in typing.get_args(annotation)]
+        return [(str(a), CHOICE_TITLES.get(str(a), str(a))) for a in typing.get_args(annotation)]
     if origin in (typing.Union, types.UnionType) and len(args) == 1:
         return _choices(args[0])
     if isinstance(annotation, type) and issubclass(annotation, Enum):
-        return [(str(m.value), str(getattr(m, "thai", m.value))) for m in annotation]
+        return [
+            (str(m.value), CHOICE_TITLES.get(str(m.value), str(getattr(m, "thai", m.value))))
+            for m in annotation
+        ]
     return None
 
 
@@ -396,7 +414,7 @@ def extra_fields(form_name: str) -> list[ExtraField]:
     for name, info in form_class(form_name).model_fields.items():
         if name in BASE_FIELDS:
             continue
-        label = info.description or name
+        label = FIELD_TITLES.get(name) or info.description or name
         choices = _choices(info.annotation)
         base = _base_type(info.annotation)
         if choices is not None:
@@ -432,7 +450,7 @@ def return_targets(session: Session, settings: Settings, step: HumanStep) -> lis
     return targets
 
 
-def describe(entry: AuditEntry, people: dict[int, User]) -> str:
+def describe(entry: AuditEntry) -> str:
     """One line of what an audit entry says, in Thai."""
     d = entry.detail or {}
     parts = []
@@ -507,7 +525,7 @@ def step_context(
                 "action": ACTION_TITLES.get(e.action, e.action),
                 "actor": people.get(e.actor_user_id) if e.actor_user_id else None,
                 "acting_for": people.get(e.acting_for_user_id) if e.acting_for_user_id else None,
-                "text": describe(e, people),
+                "text": describe(e),
             }
             for e in entries
         ],
