@@ -1233,7 +1233,12 @@ def withdraw(
         raise Conflict(f"ถอนเรื่องไม่ได้: {ComplaintStatus(complaint.status).thai}")
     complaint.close_reason = reason.strip() or "ผู้ร้องขอถอนเรื่อง"
     complaint.closed_at = utcnow()
-    cancel_open_steps(session, case_type=CASE_TYPE, case_id=complaint.id, reason="ผู้ร้องถอนเรื่อง")
+    cancel_open_steps(
+        session,
+        case_type=CASE_TYPE,
+        case_id=complaint.id,  # type: ignore[arg-type]
+        reason="ผู้ร้องถอนเรื่อง",
+    )
     _set_status(session, complaint, ComplaintStatus.withdrawn, actor=officer)
     _tell_complainant(session, complaint, "withdrawn", dedupe="withdrawn")
     _tell_followers(session, complaint, dedupe="withdrawn")
@@ -1445,7 +1450,7 @@ def sweep_escalations(
             continue
         cycle = complaint.ladder_cycle
         notices = {
-            n.stage: n
+            NoticeStage(n.stage): n
             for n in session.exec(
                 select(ComplaintNotice).where(
                     ComplaintNotice.complaint_id == complaint.id, ComplaintNotice.cycle == cycle
@@ -1533,12 +1538,12 @@ def _division_staff(session: Session, complaint: Complaint) -> list[User]:
 
 
 def _next_stage(
-    notices: dict[str, ComplaintNotice], complaint: Complaint
+    notices: dict[NoticeStage, ComplaintNotice], complaint: Complaint
 ) -> tuple[NoticeStage | None, datetime | None]:
     """The next chase stage and when it falls due, from the notices of the current cycle."""
     previous_due = complaint.expected_at
     for stage in [*LADDER, NoticeStage.mayor]:
-        notice = notices.get(stage.value)
+        notice = notices.get(stage)
         if notice is None:
             return stage, previous_due
         previous_due = notice.respond_by or previous_due
@@ -1585,14 +1590,12 @@ def meeting_agenda(
     any), with each division's explanation."""
     if meeting_date is None:
         today = (now or utcnow()).astimezone(BANGKOK).date()
-        meeting_date = (
-            session.exec(
-                select(ComplaintAgendaItem.meeting_date)
-                .where(ComplaintAgendaItem.meeting_date >= today)
-                .order_by(col(ComplaintAgendaItem.meeting_date))
-            ).first()
-            or today
-        )
+        upcoming = session.exec(
+            select(ComplaintAgendaItem)
+            .where(col(ComplaintAgendaItem.meeting_date) >= today)
+            .order_by(col(ComplaintAgendaItem.meeting_date))
+        ).first()
+        meeting_date = upcoming.meeting_date if upcoming else today
     items = session.exec(
         select(ComplaintAgendaItem)
         .where(ComplaintAgendaItem.meeting_date == meeting_date)

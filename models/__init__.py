@@ -2,6 +2,17 @@
 
 from models.audit import AuditEntry
 from models.calendar import DeclaredHoliday
+from models.complaint import (
+    Complaint,
+    ComplaintAgendaItem,
+    ComplaintCategory,
+    ComplaintNotice,
+    ComplaintPhoto,
+    ComplaintRating,
+    ComplaintSchedule,
+    ComplaintSequence,
+    ComplaintStatus,
+)
 from models.memo import Memo, MemoStatus
 from models.outbox import OutboxEmail, OutboxStatus
 from models.people import (
@@ -29,6 +40,15 @@ __all__ = [
     "AssigneeKind",
     "AuditEntry",
     "CaseRun",
+    "Complaint",
+    "ComplaintAgendaItem",
+    "ComplaintCategory",
+    "ComplaintNotice",
+    "ComplaintPhoto",
+    "ComplaintRating",
+    "ComplaintSchedule",
+    "ComplaintSequence",
+    "ComplaintStatus",
     "Committee",
     "CommitteeMember",
     "CommitteeRole",

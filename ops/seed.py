@@ -23,19 +23,21 @@ from models.people import (
     Position,
     User,
 )
+from ops.seed_complaints import seed_complaints
 
 DEMO_PASSWORD = "demo1234"
 
+# code, name, the division's mailbox (the complaint centre's is สป.'s)
 DIVISIONS = [
-    ("สป.", "สำนักปลัดเทศบาล"),
-    ("กย.", "กองยุทธศาสตร์และงบประมาณ"),
-    ("คลัง", "สำนักคลัง"),
-    ("ช่าง", "สำนักช่าง"),
-    ("สธ.", "สำนักสาธารณสุขและสิ่งแวดล้อม"),
-    ("ศษ.", "สำนักการศึกษา"),
-    ("สส.", "สำนักสวัสดิการสังคม"),
-    ("กจ.", "กองการเจ้าหน้าที่"),
-    ("ตส.", "หน่วยตรวจสอบภายใน"),
+    ("สป.", "สำนักปลัดเทศบาล", "complaints@khonkaen.go.th"),
+    ("กย.", "กองยุทธศาสตร์และงบประมาณ", None),
+    ("คลัง", "สำนักคลัง", None),
+    ("ช่าง", "สำนักช่าง", "engineering@khonkaen.go.th"),
+    ("สธ.", "สำนักสาธารณสุขและสิ่งแวดล้อม", "health@khonkaen.go.th"),
+    ("ศษ.", "สำนักการศึกษา", None),
+    ("สส.", "สำนักสวัสดิการสังคม", "welfare@khonkaen.go.th"),
+    ("กจ.", "กองการเจ้าหน้าที่", None),
+    ("ตส.", "หน่วยตรวจสอบภายใน", None),
 ]
 
 # username, full name, position, division code
@@ -53,6 +55,8 @@ PEOPLE = [
     ("pornthip", "นางพรทิพย์ ผอ.สำนักช่าง", Position.division_director, "ช่าง"),
     ("ratana", "นางรัตนา ผอ.สำนักปลัด", Position.division_director, "สป."),
     ("sompong", "นายสมปอง ผอ.สวัสดิการ", Position.division_director, "สส."),
+    ("wanna", "นางวรรณา ผอ.สำนักสาธารณสุขฯ", Position.division_director, "สธ."),
+    ("somsak", "นายสมศักดิ์ หัวหน้าฝ่ายรักษาความสะอาด", Position.section_head, "สธ."),
 ]
 
 EXECUTIVE_COMMITTEE = "คณะผู้บริหารเทศบาลนครขอนแก่น"
@@ -68,9 +72,9 @@ EXECUTIVE_MEMBERS = [
 def seed_organisation(session: Session) -> dict[str, User]:
     """Create what is missing; return users by username."""
     divisions = {d.code: d for d in session.exec(select(Division))}
-    for code, name in DIVISIONS:
+    for code, name, email in DIVISIONS:
         if code not in divisions:
-            divisions[code] = Division(code=code, name=name)
+            divisions[code] = Division(code=code, name=name, email=email)
             session.add(divisions[code])
     session.flush()
     users = {u.username: u for u in session.exec(select(User))}
@@ -160,6 +164,7 @@ def main() -> None:
     with session_scope() as session:
         seed_declared_holidays(session)
         users = seed_organisation(session)
+        seed_complaints(session)
         demo_cases = seed_demo_cases(session, users) if args.demo else 0
     print(f"users: {', '.join(sorted(users))} (password {DEMO_PASSWORD}); demo cases: {demo_cases}")
 

@@ -399,7 +399,7 @@ def _sync_by_number(
 ) -> None:
     with Session(engine) as session:
         found = domain.by_number(session, number)
-        if found is not None:
+        if found is not None and found.id is not None:
             background.add_task(sync_case_later, orchestrator, CASE, found.id)
 
 
@@ -452,7 +452,7 @@ def rate(
         }
 
     answer = in_transaction(engine, work)
-    background.add_task(sync_case_later, orchestrator, CASE, answer.pop("complaint_id"))
+    background.add_task(sync_case_later, orchestrator, CASE, int(answer.pop("complaint_id")))
     return answer
 
 
@@ -645,7 +645,7 @@ async def add_evidence(
 
     def work(session: Session) -> list[PhotoMeta]:
         rows = domain.add_evidence(
-            session, complaint_id=complaint_id, user=session.get(User, user.id), photos=files
+            session, complaint_id=complaint_id, user=_me(session, user), photos=files
         )
         return [PhotoMeta.model_validate(r) for r in rows]
 
@@ -674,7 +674,7 @@ def change_schedule(
         row = domain.reschedule(
             session,
             complaint_id=complaint_id,
-            user=session.get(User, user.id),
+            user=_me(session, user),
             planned_date=data.planned_date,
             reason=data.reason,
         )
@@ -695,7 +695,7 @@ def withdraw_by_officer(
     """The centre records a withdrawal the complainant asked for (e.g. by telephone)."""
 
     def work(session: Session) -> str:
-        officer = session.get(User, user.id)
+        officer = _me(session, user)
         if not _in_centre(session, officer):
             raise NotEntitled("เฉพาะศูนย์รับเรื่องร้องเรียนบันทึกการถอนเรื่องได้")
         return domain.withdraw(
@@ -705,6 +705,13 @@ def withdraw_by_officer(
     state = in_transaction(engine, work)
     background.add_task(sync_case_later, orchestrator, CASE, complaint_id)
     return {"status": state, "status_title": ComplaintStatus(state).thai}
+
+
+def _me(session: Session, user: User) -> User:
+    """The signed-in officer, loaded in this transaction's session."""
+    found = session.get(User, user.id)
+    assert found is not None
+    return found
 
 
 def _in_centre(session: Session, user: User) -> bool:
@@ -722,7 +729,7 @@ def explain(
         item = domain.explain_agenda_item(
             session,
             complaint_id=complaint_id,
-            user=session.get(User, user.id),
+            user=_me(session, user),
             explanation=data.explanation,
         )
         return {"meeting_date": item.meeting_date, "explanation": item.explanation}
