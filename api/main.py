@@ -2,8 +2,18 @@
 
 from fastapi import FastAPI
 
-from api import errors, pages
-from api.routes import auth, cases, complaints, memos, people, steps
+from api import citizen_pages, errors, pages
+from api.routes import (
+    auth,
+    cases,
+    complaint_report,
+    complaints,
+    line,
+    memos,
+    open311,
+    people,
+    steps,
+)
 from core.settings import get_settings
 from domain.chains import load_chains
 from domain.workflows import load_workflows
@@ -19,9 +29,10 @@ def create_app() -> FastAPI:
         version="0.1.0",
     )
     errors.install(app)
-    for module in (auth, steps, memos, cases, people, complaints):
+    for module in (auth, steps, memos, cases, people, complaint_report, complaints, open311, line):
         app.include_router(module.router)
     pages.install(app)  # officer pages under /pages, /static, and / -> /pages/inbox
+    citizen_pages.install(app)  # citizen pages under /complaints (file, track, rate)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

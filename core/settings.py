@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     )
     prefect_work_pool: str = "municipal"
 
+    # LINE Messaging API (POST /line/webhook); the webhook is off until both are set.
+    line_channel_secret: str | None = None
+    line_channel_access_token: str | None = None
+
     remind_before_hours: int = Field(
         default=24, description="Remind the assignee this long before a step is due."
     )

@@ -39,3 +39,32 @@ async def complaint_escalation() -> dict[str, int]:
     report = await deliver_outbox(get_engine(), get_settings(), limit=1000)
     get_run_logger().info("complaint notices %s; mail sent %d", counts, report.sent)
     return counts
+
+
+@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=10)
+def queue_complaint_report(year_be: int, month: int) -> dict[str, int]:
+    """Build the month's report and queue it for the executives (once per month and person)."""
+    from domain.complaint_report import build_monthly_report, executives, queue_monthly_report
+
+    with session_scope() as session:
+        report = build_monthly_report(session, year_be=year_be, month=month)
+        queued = queue_monthly_report(session, report=report, recipients=executives(session))
+        return {"complaints": report.total, "queued": queued}
+
+
+@flow(name="complaint-monthly-report")
+async def complaint_monthly_report(year_be: int | None = None, month: int | None = None) -> dict:
+    """The monthly complaint report to the mayor, deputy mayors and permanent secretary: the
+    previous month (Bangkok time) unless a month is given; mailed at once, each person once."""
+    from domain.complaint_report import REPORT_CASE_TYPE, previous_month
+
+    if year_be is None or month is None:
+        year_be, month = previous_month()
+    counts = queue_complaint_report(year_be, month)
+    report = await deliver_outbox(
+        get_engine(), get_settings(), case=(REPORT_CASE_TYPE, year_be * 100 + month)
+    )
+    get_run_logger().info(
+        "complaint report %d-%02d %s; mail sent %d", year_be, month, counts, report.sent
+    )
+    return {**counts, "sent": report.sent, "year_be": year_be, "month": month}
