@@ -8,14 +8,20 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
+from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
 import domain.memo  # noqa: F401  (registers the memo workflow)
 import models  # noqa: F401  (registers every table)
+from api.deps import get_db_engine, get_orchestrator
+from api.main import app
 from core.db import make_engine
 from models.people import User
+from ops.run import LocalSystem, Ports
 from ops.seed import seed_declared_holidays, seed_organisation
+from ops.seed_complaints import seed_complaints
+from ops.smtp_capture import free_port
 
 POSTGRES_URL = os.environ.get("KKM_TEST_POSTGRES_URL")
 REQUIRE_POSTGRES = os.environ.get("KKM_REQUIRE_POSTGRES") == "1"
@@ -67,3 +73,40 @@ def people(engine: Engine) -> dict[str, User]:
         users = seed_organisation(session)
         session.commit()
     return users
+
+
+@pytest.fixture
+def seeded(engine: Engine, people: dict[str, User]) -> dict[str, User]:
+    """The demo organisation plus the complaint categories."""
+    with Session(engine) as session:
+        seed_complaints(session)
+        session.commit()
+    return people
+
+
+@pytest.fixture
+def client(engine: Engine, seeded: dict[str, User]) -> Iterator[TestClient]:
+    """The API on the test's database, with Prefect left out (cases still move in the DB)."""
+    app.dependency_overrides[get_db_engine] = lambda: engine
+    app.dependency_overrides[get_orchestrator] = lambda: None
+    try:
+        with TestClient(app) as c:
+            yield c
+    finally:
+        app.dependency_overrides.clear()
+
+
+@pytest.fixture(scope="session")
+def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSystem]:
+    """The real system (ops/run.py) in separate processes: SMTP capture, Prefect server,
+    a process worker and the API on free ports, its data in a temporary folder. One per run:
+    starting it costs ~20 s."""
+    running = LocalSystem(
+        var_dir=tmp_path_factory.mktemp("system"),
+        ports=Ports(api=free_port(), prefect=free_port(), smtp=free_port()),
+    )
+    try:
+        running.start_all(demo=False)
+        yield running
+    finally:
+        running.stop()

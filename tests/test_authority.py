@@ -4,26 +4,14 @@ concurrent deciders, and validates the form before anything moves."""
 import threading
 from datetime import timedelta
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from api.deps import get_db_engine, get_orchestrator
-from api.main import app
 from core.db import utcnow
 from models.people import ActingAssignment
 from models.steps import Decision, StepStatus
 from ops.seed import DEMO_PASSWORD
 from tests.helpers import act, open_step, steps_of, submit_memo
-
-
-@pytest.fixture
-def client(engine):
-    app.dependency_overrides[get_db_engine] = lambda: engine
-    app.dependency_overrides[get_orchestrator] = lambda: None
-    with TestClient(app) as c:
-        yield c
-    app.dependency_overrides.clear()
 
 
 def login(client: TestClient, username: str) -> dict[str, str]:

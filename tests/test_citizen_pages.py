@@ -2,7 +2,6 @@
 rate the result from the mail's link; bad input keeps nothing and answers in Thai."""
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,26 +10,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 import domain.complaints as complaints
-from api.deps import get_db_engine, get_orchestrator
-from api.main import app
 from models.complaint import Complaint, ComplaintPhoto, ComplaintRating, ComplaintStatus
-from models.people import User
 from tests.test_complaints import JPEG, PNG, complaint_row, work_to_resolved
-from tests.test_complaints import seeded as seeded  # noqa: F401 (fixture)
 
 NUMBER = re.compile(r"KKC-25\d\d-\d{6}")
 NOT_FOUND = "ไม่พบเรื่องหรือรหัส PIN ไม่ถูกต้อง"
-
-
-@pytest.fixture
-def client(engine: Engine, seeded: dict[str, User]) -> Iterator[TestClient]:  # noqa: F811
-    app.dependency_overrides[get_db_engine] = lambda: engine
-    app.dependency_overrides[get_orchestrator] = lambda: None
-    try:
-        with TestClient(app) as c:
-            yield c
-    finally:
-        app.dependency_overrides.clear()
 
 
 def fields(**over: Any) -> dict[str, str]:

@@ -11,28 +11,15 @@ from typing import Any
 import httpx
 import pytest
 
-from ops.run import LocalSystem, Ports
+from ops.run import LocalSystem
 from ops.seed import DEMO_PASSWORD
-from ops.smtp_capture import CapturedMail, free_port, read_mailbox
+from ops.smtp_capture import CapturedMail, read_mailbox
 
 pytestmark = pytest.mark.slow
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x10" * 200
 CITIZEN = "sommai.system@example.com"
 SUPERVISOR = "pornthip@khonkaen.go.th"  # director of สำนักช่าง, the street-light division
-
-
-@pytest.fixture(scope="module")
-def system(tmp_path_factory: pytest.TempPathFactory):
-    sys_ = LocalSystem(
-        var_dir=tmp_path_factory.mktemp("complaint-system"),
-        ports=Ports(api=free_port(), prefect=free_port(), smtp=free_port()),
-    )
-    try:
-        sys_.start_all(demo=False)
-        yield sys_
-    finally:
-        sys_.stop()
 
 
 class Officer:

@@ -5,7 +5,6 @@ merged; bad input refused with nothing stored; tracking with number and PIN."""
 import base64
 import json
 import re
-from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -15,8 +14,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 import domain.complaints as complaints
-from api.deps import get_db_engine, get_orchestrator
-from api.main import app
 from domain import audit
 from models.complaint import (
     Complaint,
@@ -26,33 +23,12 @@ from models.complaint import (
     ComplaintStatus,
 )
 from models.outbox import OutboxEmail
-from models.people import User
 from models.steps import HumanStep, StepStatus
-from ops.seed_complaints import seed_complaints
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
 JPEG = b"\xff\xd8\xff\xe0" + b"\x10" * 200
 WEBP = b"RIFF\x00\x00\x00\x00WEBPVP8 " + b"\x00" * 100
 THAI = re.compile(r"[\u0E00-\u0E7F]")
-
-
-@pytest.fixture
-def seeded(engine: Engine, people: dict[str, User]) -> dict[str, User]:
-    with Session(engine, expire_on_commit=False) as s:
-        seed_complaints(s)
-        s.commit()
-        return {u.username: u for u in s.exec(select(User))}
-
-
-@pytest.fixture
-def client(engine: Engine, seeded: dict[str, User]) -> Iterator[TestClient]:
-    app.dependency_overrides[get_db_engine] = lambda: engine
-    app.dependency_overrides[get_orchestrator] = lambda: None
-    try:
-        with TestClient(app) as c:
-            yield c
-    finally:
-        app.dependency_overrides.clear()
 
 
 def login(client: TestClient, username: str) -> dict[str, str]:
@@ -511,3 +487,21 @@ def test_officer_entry_needs_login_and_a_channel(client, engine):
     r = client.post("/api/complaints", json=form(), headers=headers)
     assert r.status_code == 422
     nothing_stored(engine)
+
+
+@pytest.mark.parametrize("channel", ["counter", "post"])
+def test_counter_and_post_entries_to_resolved_and_rated(client, engine, seeded, channel):
+    headers = login(client, "nipa")
+    data = form(channel=channel, photos=[])
+    r = client.post("/api/complaints", json=data, headers=headers)
+    assert r.status_code == 201, r.text
+    receipt = r.json()
+    row = complaint_row(engine, receipt["number"])
+    assert (row.channel, row.intake_officer_id) == (channel, seeded["nipa"].id)
+    assert work_to_resolved(client, engine, receipt["number"]).status == ComplaintStatus.resolved
+    r = client.post(
+        "/api/complaints/public/rating",
+        json={"number": receipt["number"], "pin": receipt["pin"], "score": 5, "comment": ""},
+    )
+    assert r.status_code == 201, r.text
+    assert complaint_row(engine, receipt["number"]).closed_at is not None

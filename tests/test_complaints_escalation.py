@@ -10,7 +10,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 import domain.complaints as complaints
-import tests.test_complaints as base
 from api.deps import in_transaction
 from models.complaint import (
     Channel,
@@ -22,9 +21,6 @@ from models.complaint import (
 from models.outbox import OutboxEmail
 from models.steps import HumanStep, StepStatus
 from tests.test_complaints import complaint_row, decide, login, submit_web
-
-client = base.client  # the fixtures of the API tests
-seeded = base.seeded
 
 
 def sweep(engine: Engine, now: datetime) -> dict[str, int]:

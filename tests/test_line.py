@@ -22,6 +22,7 @@ from core.settings import get_settings
 from models.complaint import Channel, Complaint
 from models.people import User
 from ops.seed_complaints import seed_complaints
+from tests.test_complaints import work_to_resolved
 
 SECRET = "test-channel-secret"
 USER = "U4af4980629aaaaaaaaaaaaaaaaaaaaaa"
@@ -181,3 +182,23 @@ def test_category_guess_falls_back(engine: Engine, people: dict[str, User]) -> N
         assert guess_category(s, "ถนนเป็นหลุมเป็นบ่อ") == "road-repair"
         assert guess_category(s, "สุนัขกัดคนแถวตลาด") == "stray-dogs"
         assert guess_category(s, "เสียงดังตอนกลางคืน") == "other"  # the centre sorts it out
+
+
+def test_line_complaint_to_resolved_and_rated(
+    client: TestClient, engine: Engine, recorder: Recorder
+) -> None:
+    data = body(event(TEXT, 1), event(LOCATION, 2))
+    assert client.post(
+        "/line/webhook", content=data, headers={"X-Line-Signature": sign(data)}
+    ).is_success
+    with Session(engine) as s:
+        [row] = s.exec(select(Complaint)).all()
+    [(_, texts)] = recorder.replies
+    pin = texts[0].split("PIN")[1].split()[0].strip(":： ")
+    assert pin.isdigit() and len(pin) == 6
+    assert work_to_resolved(client, engine, row.number).status == "resolved"
+    r = client.post(
+        "/api/complaints/public/rating",
+        json={"number": row.number, "pin": pin, "score": 5, "comment": "รวดเร็ว"},
+    )
+    assert r.status_code == 201, r.text

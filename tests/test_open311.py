@@ -1,7 +1,6 @@
 """Open311 GeoReport v2 under /open311/v2: the shapes of the spec's examples, filters, a created
 request retrievable, the spec's error format, and no personal data in any answer."""
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -10,12 +9,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from api.deps import get_db_engine, get_orchestrator
-from api.main import app
 from domain.calendar import BANGKOK
 from models.complaint import Channel, Complaint, ComplaintStatus
-from models.people import User
-from ops.seed_complaints import seed_complaints
+from tests.test_complaints import work_to_resolved
 
 SERVICE_KEYS = {
     "service_code",
@@ -45,20 +41,6 @@ REQUEST_KEYS = {
     "long",
     "media_url",
 }
-
-
-@pytest.fixture
-def client(engine: Engine, people: dict[str, User]) -> Iterator[TestClient]:
-    with Session(engine) as s:
-        seed_complaints(s)
-        s.commit()
-    app.dependency_overrides[get_db_engine] = lambda: engine
-    app.dependency_overrides[get_orchestrator] = lambda: None
-    try:
-        with TestClient(app) as c:
-            yield c
-    finally:
-        app.dependency_overrides.clear()
 
 
 def report(**over: Any) -> dict[str, Any]:
@@ -196,3 +178,14 @@ def test_address_only_and_filters(client: TestClient, engine: Engine) -> None:
     assert r.status_code == 400 and r.json()[0]["code"] == 400
     r = client.get("/open311/v2/requests.json", params={"status": "pending"})
     assert r.status_code == 400 and r.json()[0]["code"] == 400
+
+
+def test_open311_request_to_resolved_shows_closed(client: TestClient, engine: Engine) -> None:
+    [created] = post(client).json()
+    number = created["service_request_id"]
+    work_to_resolved(client, engine, number)
+    [req] = client.get(f"/open311/v2/requests/{number}.json").json()
+    assert req["status"] == "closed"
+    assert "เปลี่ยนหลอดไฟใหม่แล้ว" in req["status_notes"]
+    closed = client.get("/open311/v2/requests.json", params={"status": "closed"}).json()
+    assert number in {r["service_request_id"] for r in closed}

@@ -10,7 +10,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from api.deps import get_db_engine, get_orchestrator
 from api.main import app
 from core.settings import PROJECT_ROOT
 from models.steps import Decision, StepStatus
@@ -18,15 +17,6 @@ from ops.seed import DEMO_PASSWORD
 from tests.helpers import act, memo, open_step, submit_memo
 
 CHROMIUM = "/usr/bin/chromium"
-
-
-@pytest.fixture
-def client(engine):
-    app.dependency_overrides[get_db_engine] = lambda: engine
-    app.dependency_overrides[get_orchestrator] = lambda: None
-    with TestClient(app) as c:
-        yield c
-    app.dependency_overrides.clear()
 
 
 def sign_in(client: TestClient, username: str) -> None:

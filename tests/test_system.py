@@ -10,25 +10,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ops.run import LocalSystem, Ports
+from ops.run import LocalSystem
 from ops.seed import DEMO_PASSWORD
-from ops.smtp_capture import free_port, read_mailbox
+from ops.smtp_capture import read_mailbox
 
 pytestmark = pytest.mark.slow
 PREFECT = str(Path(sys.executable).with_name("prefect"))
-
-
-@pytest.fixture(scope="module")
-def system(tmp_path_factory):
-    sys_ = LocalSystem(
-        var_dir=tmp_path_factory.mktemp("system"),
-        ports=Ports(api=free_port(), prefect=free_port(), smtp=free_port()),
-    )
-    try:
-        sys_.start_all(demo=False)
-        yield sys_
-    finally:
-        sys_.stop()
 
 
 class Officer:
