@@ -1,0 +1,213 @@
+"""Shared pieces: a result row, percentiles, the machine description, a system to measure,
+an officer client, and the resident memory of a process tree."""
+
+import os
+import platform
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from ops.run import LocalSystem, Ports
+from ops.seed import DEMO_PASSWORD
+from ops.smtp_capture import free_port
+
+
+@dataclass
+class Row:
+    """One line of the table: a figure, its goal, the baseline measured in the same run."""
+
+    bench: str
+    figure: str
+    value: str
+    goal: str
+    baseline: str
+    ratio: str
+    met: bool | None
+    note: str = ""
+
+    def print(self) -> None:
+        status = {True: "met", False: "MISSED", None: "-"}[self.met]
+        print(
+            f"[{self.bench}] {self.figure}: {self.value} (goal {self.goal}; {status}); "
+            f"baseline {self.baseline}; ratio {self.ratio}. {self.note}".rstrip(),
+            flush=True,
+        )
+
+
+def pct(values: Iterable[float], p: float) -> float:
+    """The ``p``-th percentile (nearest rank, so p95 of few samples is the worst but one)."""
+    data = sorted(values)
+    if not data:
+        return float("nan")
+    rank = max(1, min(len(data), round(p / 100 * len(data) + 0.5)))
+    return data[rank - 1]
+
+
+def median(values: Iterable[float]) -> float:
+    return statistics.median(list(values))
+
+
+def ratio(baseline: float, ours: float) -> str:
+    """How many times better ours is than the baseline (lower is better for both)."""
+    if ours <= 0:
+        return "∞"
+    return f"{baseline / ours:.1f}×"
+
+
+def log(msg: str) -> None:
+    print(f"  {time.strftime('%H:%M:%S')} {msg}", file=sys.stderr, flush=True)
+
+
+def machine() -> dict[str, str]:
+    """CPU model, cores, RAM, Python, SQLite and PostgreSQL versions."""
+    cpu = "unknown"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        kb = int(next(line for line in f if line.startswith("MemTotal")).split()[1])
+    try:
+        pg = subprocess.run(
+            ["bash", "-c", "ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -1"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+        pg = f"PostgreSQL {pg} installed, not used by these runs" if pg else "not installed"
+    except (OSError, subprocess.SubprocessError):
+        pg = "unknown"
+    return {
+        "CPU": cpu,
+        "cores": str(os.cpu_count()),
+        "RAM": f"{kb / 1024 / 1024:.1f} GiB",
+        "OS": platform.platform(),
+        "Python": platform.python_version(),
+        "SQLite": sqlite3.sqlite_version,
+        "PostgreSQL": pg,
+    }
+
+
+def temp_dir(prefix: str) -> Path:
+    return Path(tempfile.mkdtemp(prefix=f"kkm-bench-{prefix}-"))
+
+
+def new_system(prefix: str, *, extra_env: dict[str, str] | None = None) -> LocalSystem:
+    return LocalSystem(
+        var_dir=temp_dir(prefix),
+        ports=Ports(api=free_port(), prefect=free_port(), smtp=free_port()),
+        extra_env=extra_env or {},
+    )
+
+
+class Officer:
+    """A signed-in officer talking to the API (as tests/test_system.py does)."""
+
+    def __init__(self, api_url: str, username: str) -> None:
+        self.http = httpx.Client(base_url=api_url, timeout=60)
+        r = self.http.post(
+            "/api/auth/token", data={"username": username, "password": DEMO_PASSWORD}
+        )
+        r.raise_for_status()
+        self.http.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
+
+    def steps(self, memo_id: int) -> list[dict[str, Any]]:
+        r = self.http.get(f"/api/memos/{memo_id}")
+        r.raise_for_status()
+        return r.json()["steps"]
+
+    def open_step(self, memo_id: int) -> dict[str, Any] | None:
+        return next((s for s in self.steps(memo_id) if s["status"] == "open"), None)
+
+    def decide(self, step_id: int, outcome: str = "approve") -> httpx.Response:
+        return self.http.post(f"/api/steps/{step_id}/decision", json={"outcome": outcome})
+
+
+def flow_run_of(prefect: httpx.Client, memo_id: int) -> dict[str, Any] | None:
+    """The memo's newest flow run as the Prefect API reports it."""
+    runs = prefect.post(
+        "/flow_runs/filter",
+        json={
+            "flow_runs": {"name": {"like_": f"memo-{memo_id}"}},
+            "limit": 20,
+            "sort": "EXPECTED_START_TIME_DESC",
+        },
+    ).json()
+    runs = [
+        r
+        for r in runs
+        if r["name"] == f"memo-{memo_id}" or r["name"].startswith(f"memo-{memo_id}-")
+    ]
+    return max(runs, key=lambda r: r["created"]) if runs else None
+
+
+def paused_key(prefect: httpx.Client, memo_id: int) -> str | None:
+    run = flow_run_of(prefect, memo_id)
+    if run is None or run["state"]["type"] != "PAUSED":
+        return None
+    return run["state"]["state_details"].get("pause_key")
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float, what: str, every: float = 0.5) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every)
+    raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what}")
+
+
+def _children() -> dict[int, list[int]]:
+    kids: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        kids.setdefault(ppid, []).append(int(entry))
+    return kids
+
+
+def rss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_rss(system: LocalSystem) -> tuple[int, int]:
+    """(sum of VmRSS in KiB, number of processes) over the system's processes and their
+    descendants."""
+    kids = _children()
+    todo = [p.pid for p in system.procs.values() if p.poll() is None]
+    seen: set[int] = set()
+    while todo:
+        pid = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        todo.extend(kids.get(pid, []))
+    return sum(rss_kib(pid) for pid in seen), len(seen)
+
+
+def mib(kib: float) -> str:
+    return f"{kib / 1024:.0f} MiB"
