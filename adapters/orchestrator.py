@@ -2,12 +2,14 @@
 each case's flow run catch up with it: start the run a case asked for, resume a run whose
 awaited step is closed, and restart a run that was lost (cancelled, crashed, or gone)."""
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
+from anyio import to_thread
 from prefect.client.orchestration import PrefectClient, get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.client.schemas.objects import FlowRun, StateType
@@ -69,21 +71,45 @@ class Orchestrator:
             tags=[f"case:{run.case_type}"],
             idempotency_key=f"{run.case_type}-{run.case_id}-{attempt}",
         )
+        await to_thread.run_sync(self._record_start, run.id, str(flow_run.id), attempt)
+        return str(flow_run.id)
+
+    def _record_start(self, run_id: int | None, flow_run_id: str, attempt: int) -> None:
         with session_scope(self.engine) as session:
-            row = session.get(CaseRun, run.id)
+            row = session.get(CaseRun, run_id)
             assert row is not None
-            row.flow_run_id = str(flow_run.id)
+            row.flow_run_id = flow_run_id
             row.attempt = attempt
             row.updated_at = utcnow()
             session.add(row)
-        return str(flow_run.id)
+
+    def _case_run(self, case_type: str, case_id: int) -> CaseRun | None:
+        with session_scope(self.engine) as session:
+            return session.exec(
+                select(CaseRun).where(CaseRun.case_type == case_type, CaseRun.case_id == case_id)
+            ).first()
+
+    def _unfinished_runs(self) -> list[CaseRun]:
+        with session_scope(self.engine) as session:
+            return list(session.exec(select(CaseRun).where(CaseRun.finished == False)))  # noqa: E712
+
+    def _is_finished(self, run: CaseRun) -> bool:
+        with session_scope(self.engine) as session:
+            return workflow_for(run.case_type).is_finished(session, case_id=run.case_id)
+
+    def _input_for_paused(self, key: str | None, finished: bool) -> dict[str, Any] | None:
+        """What to resume a run paused on ``key`` with; None while people still decide."""
+        with session_scope(self.engine) as session:
+            step = session.exec(select(HumanStep).where(HumanStep.key == key)).first()
+            if step is not None and step.status == StepStatus.decided:
+                return resume_input(session, step)
+            if finished or (step is not None and step.status == StepStatus.cancelled):
+                return WITHDRAWN_INPUT
+            return None
 
     async def sync_case(self, case_type: str, case_id: int) -> SyncReport:
         """Bring one case's flow run in line with the database (after a decision)."""
-        with session_scope(self.engine) as session:
-            run = session.exec(
-                select(CaseRun).where(CaseRun.case_type == case_type, CaseRun.case_id == case_id)
-            ).first()
+        run = await to_thread.run_sync(self._case_run, case_type, case_id)
         report = SyncReport()
         if run is None:
             return report
@@ -100,8 +126,7 @@ class Orchestrator:
     async def reconcile(self, *, batch: int = 200) -> SyncReport:
         """Sweep every unfinished case: the repair for lost runs and missed resumes."""
         report = SyncReport()
-        with session_scope(self.engine) as session:
-            runs = list(session.exec(select(CaseRun).where(CaseRun.finished == False)))  # noqa: E712
+        runs = await to_thread.run_sync(self._unfinished_runs)
         async with get_client() as client:
             for i in range(0, len(runs), batch):
                 chunk = runs[i : i + batch]
@@ -126,8 +151,7 @@ class Orchestrator:
         self, client: PrefectClient, run: CaseRun, flow_run: FlowRun | None, report: SyncReport
     ) -> None:
         label = f"{run.case_type}-{run.case_id}"
-        with session_scope(self.engine) as session:
-            finished = workflow_for(run.case_type).is_finished(session, case_id=run.case_id)
+        finished = await to_thread.run_sync(self._is_finished, run)
         state = flow_run.state if flow_run else None
         if state is None:
             if not finished:
@@ -136,7 +160,7 @@ class Orchestrator:
             return
         if state.type == StateType.COMPLETED:
             if finished:
-                self._mark_finished(run)
+                await to_thread.run_sync(self._mark_finished, run)
                 report.completed.append(label)
             else:
                 await self._start(client, run, repair=True)
@@ -151,15 +175,9 @@ class Orchestrator:
             report.repaired.append(label)
             return
         if state.type == StateType.PAUSED:
-            key = state.state_details.pause_key
-            with session_scope(self.engine) as session:
-                step = session.exec(select(HumanStep).where(HumanStep.key == key)).first()
-                if step is not None and step.status == StepStatus.decided:
-                    run_input: dict[str, Any] | None = resume_input(session, step)
-                elif finished or (step is not None and step.status == StepStatus.cancelled):
-                    run_input = WITHDRAWN_INPUT
-                else:
-                    run_input = None  # still waiting on people: leave it paused
+            run_input = await to_thread.run_sync(
+                self._input_for_paused, state.state_details.pause_key, finished
+            )
             if run_input is not None:
                 result = await client.resume_flow_run(flow_run.id, run_input=run_input)
                 if result.status.value == "ACCEPT":
@@ -181,3 +199,53 @@ class Orchestrator:
                 row.finished = True
                 row.updated_at = utcnow()
                 session.add(row)
+
+
+class CaseSyncQueue:
+    """The API's single line to Prefect: requests to sync a case are queued (one entry per
+    case however many decisions arrive) and a few consumers work them off. A burst of
+    decisions therefore never holds database connections or the event loop while Prefect
+    answers; a request still queued when the API stops is caught by the reconcile sweep."""
+
+    def __init__(self, orchestrator: Orchestrator, *, consumers: int = 2) -> None:
+        self.orchestrator = orchestrator
+        self.consumers = consumers
+        self._queue: asyncio.Queue[tuple[str, int]] = asyncio.Queue()
+        self._pending: set[tuple[str, int]] = set()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def request(self, case_type: str, case_id: int) -> None:
+        """Ask for the case's flow run to catch up; returns at once."""
+        key = (case_type, case_id)
+        if key not in self._pending:
+            self._pending.add(key)
+            self._queue.put_nowait(key)
+
+    async def start(self) -> None:
+        self._tasks = [asyncio.create_task(self._consume()) for _ in range(self.consumers)]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+
+    async def drain(self) -> None:
+        """Wait until everything requested so far has been synced (tests, shutdown)."""
+        await self._queue.join()
+
+    async def _consume(self) -> None:
+        while True:
+            case_type, case_id = await self._queue.get()
+            self._pending.discard((case_type, case_id))
+            try:
+                await self.orchestrator.sync_case(case_type, case_id)
+            except Exception:
+                log.warning(
+                    "could not sync %s-%s with Prefect now; the reconcile sweep will",
+                    case_type,
+                    case_id,
+                    exc_info=True,
+                )
+            finally:
+                self._queue.task_done()

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
-from adapters.orchestrator import Orchestrator
+from adapters.orchestrator import CaseSyncQueue
 from api.security import read_token
 from core.db import begin_writing, get_engine
 from core.settings import Settings, get_settings
@@ -36,7 +36,9 @@ def get_session(engine: EngineDep) -> Iterator[Session]:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# Closed when the route returns, before the response is sent: a connection is never held
+# while background work runs after the response.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def current_user(
@@ -60,11 +62,12 @@ def current_user(
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def get_orchestrator(engine: EngineDep, settings: SettingsDep) -> Orchestrator | None:
-    return Orchestrator(engine) if settings.prefect_enabled else None
+def get_orchestrator(request: Request) -> CaseSyncQueue | None:
+    """The application's queue to Prefect; None when Prefect is switched off."""
+    return getattr(request.app.state, "case_sync", None)
 
 
-OrchestratorDep = Annotated[Orchestrator | None, Depends(get_orchestrator)]
+OrchestratorDep = Annotated[CaseSyncQueue | None, Depends(get_orchestrator)]
 
 
 def in_transaction(engine: Engine, work: Callable[[Session], T], *, attempts: int = 4) -> T:
@@ -86,12 +89,8 @@ def in_transaction(engine: Engine, work: Callable[[Session], T], *, attempts: in
     raise AssertionError("unreachable")
 
 
-async def sync_case_later(orchestrator: Orchestrator | None, case_type: str, case_id: int) -> None:
-    """After the response: move the case's flow run. If Prefect is down the reconcile sweep
-    does it later; the decision is already safe in the database."""
-    if orchestrator is None:
-        return
-    try:
-        await orchestrator.sync_case(case_type, case_id)
-    except Exception:
-        log.warning("could not sync %s-%s with Prefect now", case_type, case_id, exc_info=True)
+def sync_case_later(case_sync: CaseSyncQueue | None, case_type: str, case_id: int) -> None:
+    """After the response: queue the case for its flow run to catch up. If Prefect is down
+    the reconcile sweep does it later; the decision is already safe in the database."""
+    if case_sync is not None:
+        case_sync.request(case_type, case_id)

@@ -1,7 +1,12 @@
 """The FastAPI application."""
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+
 from fastapi import FastAPI
 
+from adapters.orchestrator import CaseSyncQueue, Orchestrator
 from api import citizen_pages, errors, pages
 from api.routes import (
     auth,
@@ -14,15 +19,33 @@ from api.routes import (
     people,
     steps,
 )
+from core.db import get_engine
 from core.settings import get_settings
 from domain.chains import load_chains
 from domain.workflows import load_workflows
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start the queue that moves case flow runs in Prefect (when Prefect is on)."""
+    if not get_settings().prefect_enabled:
+        yield
+        return
+    app.state.case_sync = CaseSyncQueue(Orchestrator(get_engine()))
+    await app.state.case_sync.start()
+    try:
+        yield
+    finally:
+        with suppress(TimeoutError):
+            await asyncio.wait_for(app.state.case_sync.drain(), timeout=10)
+        await app.state.case_sync.stop()
 
 
 def create_app() -> FastAPI:
     load_workflows()
     load_chains(get_settings().chains_file)  # a broken chains file stops start-up, not a case
     app = FastAPI(
+        lifespan=lifespan,
         title="ระบบงานอนุมัติและ PDCA เทศบาลนครขอนแก่น",
         description="Approvals, complaints, screening and PDCA cycles of Khon Kaen City "
         "Municipality. Officers sign in at /api/auth/token.",
