@@ -1,13 +1,16 @@
 """Deadlines are data: every open step has a due time on the working-day calendar, and a
 scheduled sweep reminds, flags overdue and escalates, each notice once however often it runs."""
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from core.db import insert_ignoring_duplicates, utcnow
+from core.db import UTCDateTime, utcnow
 from core.settings import get_settings
 from domain.authority import holders
 from domain.calendar import WorkCalendar
@@ -80,34 +83,55 @@ def _recipients(session: Session, people: list[User], now: datetime) -> list[Use
     return list(unique.values())
 
 
-def _claim_notice(session: Session, step_id: int, kind: NoticeKind) -> bool:
-    """Record the notice; False if an earlier sweep (or a concurrent one) already did."""
-    return insert_ignoring_duplicates(
-        session,
-        StepNotice.__table__,  # type: ignore[attr-defined]
-        {"step_id": step_id, "kind": kind.value, "created_at": utcnow()},
-        ["step_id", "kind"],
+DIGEST_LIMIT = 50
+"""Steps listed in one digest mail; the rest are counted and linked to the inbox."""
+
+
+def _claim_due(session: Session, kind: NoticeKind, cutoff: datetime, now: datetime) -> list[int]:
+    """Record this kind of notice for every open step due by ``cutoff`` that has none yet,
+    in one statement; returns the steps claimed now. A repeated or concurrent sweep claims
+    nothing twice: the (step, kind) key decides."""
+    due = select(HumanStep.id, sa.literal(kind.value), sa.literal(now, UTCDateTime)).where(
+        HumanStep.status == StepStatus.open, HumanStep.due_at <= cutoff
+    )
+    if kind is NoticeKind.reminder:
+        due = due.where(HumanStep.due_at > now)  # already late: the overdue notice says more
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    claim = (
+        dialect.insert(StepNotice)
+        .from_select(["step_id", "kind", "created_at"], due)
+        .on_conflict_do_nothing(index_elements=["step_id", "kind"])
+        .returning(StepNotice.step_id)
+    )
+    return list(session.execute(claim).scalars())
+
+
+def _assignee_key(step: HumanStep) -> tuple[object, ...]:
+    return (
+        step.assignee_kind,
+        step.assignee_user_id,
+        step.assignee_position,
+        step.assignee_division_id,
+        step.committee_id,
     )
 
 
-def _due_without(session: Session, kind: NoticeKind, cutoff: datetime) -> list[HumanStep]:
-    already = select(StepNotice.step_id).where(StepNotice.kind == kind)
-    return list(
-        session.exec(
-            select(HumanStep).where(
-                HumanStep.status == StepStatus.open,
-                HumanStep.due_at <= cutoff,
-                col(HumanStep.id).not_in(already),
-            )
+def _steps(session: Session, ids: list[int], chunk: int = 5000) -> list[HumanStep]:
+    found: list[HumanStep] = []
+    for i in range(0, len(ids), chunk):
+        found.extend(
+            session.exec(select(HumanStep).where(col(HumanStep.id).in_(ids[i : i + chunk])))
         )
-    )
+    return found
 
 
 def sweep_deadlines(
     session: Session, *, now: datetime | None = None, policy: SweepPolicy | None = None
 ) -> dict[str, int]:
     """Send what is due: reminders before the due time, overdue notices after it, and
-    escalations to the superior once a step is late by the policy's working days."""
+    escalations to the superior once a step is late by the policy's working days. Each step
+    gets each notice once; each person gets one digest per kind per sweep, not one mail per
+    step. Returns the steps notified per kind."""
     now = now or utcnow()
     policy = policy or SweepPolicy.from_settings()
     calendar = working_calendar(session)
@@ -118,27 +142,40 @@ def sweep_deadlines(
             calendar, now, policy.escalate_after_working_days
         ),
     }
-    sent: dict[str, int] = defaultdict(int)
+    notified: dict[str, int] = {}
     for kind, cutoff in cutoffs.items():
-        for step in _due_without(session, kind, cutoff):
-            if kind is NoticeKind.reminder and step.due_at <= now:
-                continue  # already late: the overdue notice says more than a reminder would
-            if not _claim_notice(session, step.id, kind):  # type: ignore[arg-type]
-                continue
-            named = (
-                superiors(session, step=step)
-                if kind is NoticeKind.escalation
-                else holders(session, step=step)
-            )
-            for person in _recipients(session, named, now):
-                queue_email(
-                    session,
-                    dedupe_key=f"{kind.value}:{step.key}:{person.id}",
-                    to=person.email,
-                    template=f"step_{kind.value}",
-                    context={"step": step, "person": person, "url": step_url(step)},
-                    case_type=step.case_type,
-                    case_id=step.case_id,
+        claimed = _claim_due(session, kind, cutoff, now)
+        if not claimed:
+            continue
+        notified[kind.value] = len(claimed)
+        people: dict[tuple[object, ...], list[User]] = {}
+        recipients: dict[int, User] = {}
+        listed: dict[int, list[HumanStep]] = defaultdict(list)
+        for step in sorted(_steps(session, claimed), key=lambda s: (s.due_at, s.id)):
+            key = _assignee_key(step)
+            if key not in people:
+                named = (
+                    superiors(session, step=step)
+                    if kind is NoticeKind.escalation
+                    else holders(session, step=step)
                 )
-            sent[kind.value] += 1
-    return dict(sent)
+                people[key] = _recipients(session, named, now)
+            for person in people[key]:
+                recipients[person.id] = person  # type: ignore[index]
+                listed[person.id].append(step)  # type: ignore[index]
+        for person_id, steps in listed.items():
+            person = recipients[person_id]
+            fingerprint = hashlib.sha256(",".join(str(s.id) for s in steps).encode()).hexdigest()
+            queue_email(
+                session,
+                dedupe_key=f"{kind.value}:{person.id}:{fingerprint[:24]}",
+                to=person.email,
+                template=f"step_{kind.value}",
+                context={
+                    "person": person,
+                    "items": [{"step": s, "url": step_url(s)} for s in steps[:DIGEST_LIMIT]],
+                    "more": max(0, len(steps) - DIGEST_LIMIT),
+                    "inbox_url": f"{get_settings().public_base_url}/pages/inbox",
+                },
+            )
+    return notified

@@ -99,3 +99,19 @@ def test_overdue_then_escalation_to_the_superior_each_once(engine, people):
         ).all()
         # The section head is late: the division director of กย. is told.
         assert [m.to_address for m in escalated] == ["malee@khonkaen.go.th"]
+
+
+def test_one_digest_per_person_for_many_due_steps(engine, people):
+    memo_ids = [submit_memo(engine, people["somchai"]) for _ in range(3)]
+    due = max(open_step(engine, m).due_at for m in memo_ids)
+    policy = SweepPolicy(remind_before=timedelta(hours=24), escalate_after_working_days=2)
+    with Session(engine) as s:
+        assert sweep_deadlines(s, now=due + timedelta(minutes=1), policy=policy) == {"overdue": 3}
+        s.commit()
+        [digest] = s.exec(
+            select(OutboxEmail).where(OutboxEmail.dedupe_key.startswith("overdue:"))
+        ).all()
+    assert digest.to_address == "wichai@khonkaen.go.th"
+    assert "3 เรื่อง" in digest.subject
+    for memo_id in memo_ids:
+        assert f"/pages/steps/{open_step(engine, memo_id).id}" in digest.body_text

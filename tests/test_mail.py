@@ -21,7 +21,7 @@ from models.people import Position, User
 from models.steps import AssigneeKind, Decision, HumanStep, Outcome
 from ops.smtp_capture import SmtpCapture, free_port, read_mailbox
 
-STEP_TEMPLATES = ["step_opened", "step_reminder", "step_overdue", "step_escalation"]
+DIGEST_TEMPLATES = ["step_reminder", "step_overdue", "step_escalation"]
 
 
 def make_step(n: int = 7) -> HumanStep:
@@ -62,6 +62,18 @@ def step_context(n: int = 7) -> dict[str, object]:
     }
 
 
+def digest_context(*numbers: int, more: int = 0) -> dict[str, object]:
+    return {
+        "person": make_person(),
+        "items": [
+            {"step": make_step(n), "url": f"http://127.0.0.1:8000/pages/steps/{n}"}
+            for n in numbers
+        ],
+        "more": more,
+        "inbox_url": "http://127.0.0.1:8000/pages/inbox",
+    }
+
+
 def memo_context(status: str) -> dict[str, object]:
     memo = Memo(
         id=3,
@@ -87,10 +99,9 @@ def memo_context(status: str) -> dict[str, object]:
 # --- rendering --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("template", STEP_TEMPLATES)
-def test_step_templates_render_thai_with_buddhist_era(template):
-    mail = render_email(template, step_context())
-    assert "พิจารณาบันทึกข้อความ" in mail.subject and "\n" not in mail.subject
+def test_step_opened_renders_thai_with_buddhist_era():
+    mail = render_email("step_opened", step_context())
+    assert "มีเรื่องรอการพิจารณาของท่าน" in mail.subject and "\n" not in mail.subject
     for body in (mail.text, mail.html):
         assert "นายวิชัย หัวหน้า" in body
         assert "4 มีนาคม 2569 เวลา 16:30 น." in body  # Buddhist Era, Bangkok time
@@ -100,8 +111,19 @@ def test_step_templates_render_thai_with_buddhist_era(template):
     assert "เทศบาลนครขอนแก่น" in mail.html and "Sarabun, sans-serif" in mail.html
     assert "&lt;ด่วน&gt;" in mail.html and "<ด่วน>" not in mail.html  # HTML is escaped
     assert "<ด่วน>" in mail.text  # text is not
-    if template == "step_opened":
-        assert "มีเรื่องรอการพิจารณาของท่าน" in mail.subject
+
+
+@pytest.mark.parametrize("template", DIGEST_TEMPLATES)
+def test_deadline_digests_list_every_step_in_thai(template):
+    mail = render_email(template, digest_context(7, 8, more=3))
+    assert "\n" not in mail.subject and "5 เรื่อง" in mail.subject  # 2 listed + 3 more
+    for body in (mail.text, mail.html):
+        assert "นายวิชัย หัวหน้า" in body
+        assert "4 มีนาคม 2569 เวลา 16:30 น." in body
+        assert "2026" not in body
+        assert "/pages/steps/7" in body and "/pages/steps/8" in body
+        assert "และอีก 3 เรื่อง" in body and "/pages/inbox" in body
+    assert "&lt;ด่วน&gt;" in mail.html and "<ด่วน>" not in mail.html
     if template == "step_reminder":
         assert "2569" in mail.subject
     if template == "step_overdue":
@@ -141,7 +163,7 @@ def test_missing_context_is_an_error_not_a_blank():
 def test_long_titles_fit_the_subject_column():
     step = make_step()
     step.title = "ก" * 300
-    mail = render_email("step_escalation", {**step_context(), "step": step})
+    mail = render_email("step_opened", {**step_context(), "step": step})
     assert len(mail.subject) <= 300
 
 
