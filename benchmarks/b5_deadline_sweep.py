@@ -112,7 +112,12 @@ def naive_sweep(session: Session, *, now: datetime, policy: SweepPolicy) -> dict
                     dedupe_key=f"{kind.value}:{step.key}:{person.id}",
                     to=person.email,
                     template=f"step_{kind.value}",
-                    context={"step": step, "person": person, "url": step_url(step)},
+                    context={  # one mail per step and person: the naive way
+                        "person": person,
+                        "items": [{"step": step, "url": step_url(step)}],
+                        "more": 0,
+                        "inbox_url": step_url(step),
+                    },
                     case_type=step.case_type,
                     case_id=step.case_id,
                 )
