@@ -29,7 +29,7 @@ from sqlmodel import Session, col, select
 from core.db import insert_ignoring_duplicates, utcnow
 from core.settings import PROJECT_ROOT, get_settings
 from domain import audit
-from domain.accounts import hash_password, verify_password
+from domain.accounts import pin_digest, verify_pin
 from domain.authority import holders
 from domain.calendar import BANGKOK, format_thai_date, to_buddhist_year
 from domain.deadlines import working_calendar
@@ -507,9 +507,10 @@ def register_complaint(
     calendar = working_calendar(session)
     pin = f"{secrets.randbelow(10**6):06d}"
     contact = parsed.complainant
+    number = next_number(session, at=now, prefix=policy.number_prefix)
     complaint = Complaint(
-        number=next_number(session, at=now, prefix=policy.number_prefix),
-        pin_hash=hash_password(pin),
+        number=number,
+        pin_hash=pin_digest(pin, number=number, secret=get_settings().secret_key),
         category_code=cat.code,
         description=parsed.description,
         address=parsed.address,
@@ -556,14 +557,11 @@ def check_pin(session: Session, *, number: str, pin: str) -> Complaint:
     """The complaint if number and PIN match; otherwise one answer for every failure, so a
     wrong PIN does not reveal that the number exists."""
     found = by_number(session, number or "")
-    stored = found.pin_hash if found else _DUMMY_HASH
-    ok = verify_password(str(pin or ""), stored)
-    if found is None or not ok:
+    if found is None or not verify_pin(
+        str(pin or ""), number=found.number, secret=get_settings().secret_key, stored=found.pin_hash
+    ):
         raise NotFound("ไม่พบเรื่องร้องเรียนตามเลขที่และรหัส PIN ที่ระบุ")
     return found
-
-
-_DUMMY_HASH = hash_password("no-such-complaint")
 
 
 # --------------------------------------------------------------------------- duplicates
