@@ -17,6 +17,7 @@ import models  # noqa: F401  (registers every table)
 from api.deps import get_db_engine, get_orchestrator
 from api.main import app
 from core.db import make_engine
+from domain.complaints import PIN_GUESSES
 from models.people import User
 from ops.run import LocalSystem, Ports
 from ops.seed import seed_declared_holidays, seed_organisation
@@ -110,3 +111,9 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSystem]:
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture(autouse=True)
+def _forget_pin_guesses() -> None:
+    """Each test starts with no remembered wrong PINs (numbers repeat across fresh databases)."""
+    PIN_GUESSES.clear()

@@ -5,7 +5,7 @@ merged; bad input refused with nothing stored; tracking with number and PIN."""
 import base64
 import json
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +15,7 @@ from sqlmodel import Session, col, func, select
 
 import domain.complaints as complaints
 from domain import audit
+from domain.complaints import PIN_GUESSES, check_pin
 from models.complaint import (
     Complaint,
     ComplaintPhoto,
@@ -505,3 +506,19 @@ def test_counter_and_post_entries_to_resolved_and_rated(client, engine, seeded, 
     )
     assert r.status_code == 201, r.text
     assert complaint_row(engine, receipt["number"]).closed_at is not None
+
+
+def test_pin_guessing_is_stopped_after_ten_wrong_tries(client, engine, seeded):
+    receipt = submit_web(client)
+    number, pin = receipt["number"], receipt["pin"]
+    wrong = f"{(int(pin) + 1) % 10**6:06d}"
+    for _ in range(PIN_GUESSES.attempts):
+        r = client.post("/api/complaints/public/track", json={"number": number, "pin": wrong})
+        assert r.status_code == 404
+    # Now even the right PIN gets the same answer until the window passes.
+    r = client.post("/api/complaints/public/track", json={"number": number, "pin": pin})
+    assert r.status_code == 404
+    assert r.json()["detail"] == "ไม่พบเรื่องร้องเรียนตามเลขที่และรหัส PIN ที่ระบุ"
+    later = datetime.now(UTC) + PIN_GUESSES.window + timedelta(seconds=1)
+    with Session(engine) as s:
+        assert check_pin(s, number=number, pin=pin, now=later).number == number

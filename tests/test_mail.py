@@ -66,8 +66,7 @@ def digest_context(*numbers: int, more: int = 0) -> dict[str, object]:
     return {
         "person": make_person(),
         "items": [
-            {"step": make_step(n), "url": f"http://127.0.0.1:8000/pages/steps/{n}"}
-            for n in numbers
+            {"step": make_step(n), "url": f"http://127.0.0.1:8000/pages/steps/{n}"} for n in numbers
         ],
         "more": more,
         "inbox_url": "http://127.0.0.1:8000/pages/inbox",
