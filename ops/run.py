@@ -67,7 +67,7 @@ class LocalSystem:
                 "PREFECT_UI_ENABLED": "true",
                 "PREFECT_LOGGING_LEVEL": "WARNING",
                 # How soon a resumed run is picked up again (B2 in docs/benchmarks.md).
-                "PREFECT_WORKER_QUERY_SECONDS": "2",
+                "PREFECT_WORKER_QUERY_SECONDS": "0.5",
                 "PREFECT_WORKER_PREFETCH_SECONDS": "5",
                 "PYTHONPATH": str(PROJECT_ROOT),
             }
@@ -130,23 +130,18 @@ class LocalSystem:
 
     def deploy(self) -> None:
         self.run([PREFECT, "work-pool", "create", "municipal", "--type", "process", "--overwrite"])
+        self.run([PYTHON, "-m", "flows.inprocess_worker", "--pool", "cases", "--create-pool"])
         self.run([PREFECT, "--no-prompt", "deploy", "--all", "--prefect-file", "prefect.yaml"])
 
     def start_worker(self, name: str = "worker") -> None:
-        self._spawn(
-            name,
-            [
-                PREFECT,
-                "worker",
-                "start",
-                "--pool",
-                "municipal",
-                "--type",
-                "process",
-                "--name",
-                f"{name}-{os.getpid()}",
-            ],
-        )
+        """Prefect's process worker for the scheduled sweeps (pool ``municipal``)."""
+        pool = ["--pool", "municipal", "--type", "process"]
+        self._spawn(name, [PREFECT, "worker", "start", *pool, "--name", f"{name}-{os.getpid()}"])
+
+    def start_case_worker(self, name: str = "case-worker") -> None:
+        """The in-process worker for case flows (pool ``cases``)."""
+        module = [PYTHON, "-m", "flows.inprocess_worker", "--pool", "cases"]
+        self._spawn(name, [*module, "--name", f"{name}-{os.getpid()}"])
 
     def start_api(self) -> None:
         self._spawn(
@@ -189,7 +184,9 @@ class LocalSystem:
         self.prepare_database(demo=demo)
         self.deploy()
         for n in range(1, self.workers + 1):
-            self.start_worker("worker" if n == 1 else f"worker{n}")
+            suffix = "" if n == 1 else str(n)
+            self.start_worker(f"worker{suffix}")
+            self.start_case_worker(f"case-worker{suffix}")
         self.start_api()
         if demo:
             self.run([PYTHON, "-m", "ops.sync"])

@@ -95,10 +95,12 @@ def test_kill_worker_and_api_between_steps_then_finish_with_one_mail_each(system
     assert second["level"] == "director"
     wait_for(lambda: paused_on(system, memo_id, second["key"]), what="flow suspended on level 2")
 
-    # Crash both the process that runs flows and the API, between two steps.
+    # Crash the processes that run flows (both workers) and the API, between two steps.
+    system.kill("case-worker")
     system.kill("worker")
     system.kill("api")
     system.start_worker()
+    system.start_case_worker()
     system.start_api()
 
     Officer(system, "malee").approve(memo_id)
