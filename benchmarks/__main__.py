@@ -23,6 +23,7 @@ BENCHMARKS = {
     "b3": "benchmarks.b3_throughput",
     "b4": "benchmarks.b4_waiting_at_scale",
     "b5": "benchmarks.b5_deadline_sweep",
+    "pg": "benchmarks.scale_out",  # B2 and B3 on PostgreSQL with two workers
 }
 DOC = PROJECT_ROOT / "docs" / "benchmarks.md"
 NOTES = PROJECT_ROOT / "benchmarks" / "NOTES.md"
@@ -122,6 +123,7 @@ def main() -> None:
                 )
             ]
         for row in got:
+            row.source = row.source or name
             row.print()
         rows.extend(got)
         print(f"   {name} took {time.monotonic() - t:.0f}s", flush=True)
@@ -130,14 +132,11 @@ def main() -> None:
     print(table(rows))
     if args.merge and LAST.exists():
         last = json.loads(LAST.read_text(encoding="utf-8"))
-        chosen_upper = {name.upper() for name in chosen}
         kept = [Row(**r) for r in last["rows"]]
         merged: list[Row] = []
         for name in BENCHMARKS:
-            if name.upper() in chosen_upper:
-                merged.extend(r for r in rows if r.bench == name.upper())
-            else:
-                merged.extend(r for r in kept if r.bench == name.upper())
+            source = rows if name in chosen else kept
+            merged.extend(r for r in source if (r.source or r.bench.lower()) == name)
         write_doc(
             merged,
             last["took"],

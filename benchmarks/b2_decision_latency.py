@@ -2,18 +2,22 @@
 
 (a) The next step open in the database/API: our design opens it in the decision's own
     transaction, so one GET right after the call already shows it.
-(b) The Prefect flow run visibly PAUSED on the next step's key: the API resumes the run in a
-    background task after the response; a worker picks the run up at its next poll
-    (PREFECT_WORKER_QUERY_SECONDS: 2 in LocalSystem) and the run suspends on the next key.
+(b) The Prefect flow run visibly PAUSED on the next step's key: the API resumes the run
+    through its queue after the response; the in-process case worker (flows/inprocess_worker.py,
+    pool ``cases``) picks the run up at its next poll (PREFECT_WORKER_QUERY_SECONDS as
+    LocalSystem deploys it) and runs it in its own process until it suspends on the next key.
 
-Baseline, measured in the same run: Prefect's defaults (worker polling every 10 s) with the
-naive design where the next step exists only once the resumed flow has run, i.e. the time of
-(b) on a system started with PREFECT_WORKER_QUERY_SECONDS=10.
+Baseline, measured in the same run: Prefect's default poll (10 s) with the naive design where
+the next step exists only once the resumed flow has run, i.e. the time of (b) on a system
+started with PREFECT_WORKER_QUERY_SECONDS=10 (same in-process worker; the process worker
+that was here before added ~3.4 s per resume on top).
 
 Each memo (chain memo-delegated) gives two samples: section head → director, director →
-permanent secretary. Decisions are taken one at a time, each after the run has suspended."""
+permanent secretary. Decisions are taken one at a time, each after the run has suspended and a
+random pause of 0 to one poll interval (so that they fall anywhere in the poll cycle)."""
 
 import argparse
+import random
 import time
 
 import httpx
@@ -27,16 +31,29 @@ from benchmarks.common import (
     paused_key,
     pct,
     ratio,
+    temp_dir,
     wait_for,
 )
+from ops.run import LocalSystem
 
+POLL = float(LocalSystem(var_dir=temp_dir("b2-env")).env()["PREFECT_WORKER_QUERY_SECONDS"])
 DECIDERS = ["wichai", "malee"]  # section head and director of กย.; kanya ends the chain
 
 
-def measure(query_seconds: int, memos: int) -> tuple[list[float], list[float]]:
-    """(to next step open in the API, to flow run PAUSED on its key) in seconds."""
-    env = {"PREFECT_WORKER_QUERY_SECONDS": str(query_seconds)}
-    system = new_system(f"b2-q{query_seconds}", extra_env=env)
+def measure(
+    query_seconds: float | None, memos: int, *, postgres: bool = False
+) -> tuple[list[float], list[float]]:
+    """(to next step open in the API, to flow run PAUSED on its key) in seconds.
+    ``query_seconds``: the workers' poll; None keeps LocalSystem's (as deployed, 0.5 s).
+    ``postgres``: the scale-out shape (PostgreSQL for both, two workers of each kind)."""
+    env = {} if query_seconds is None else {"PREFECT_WORKER_QUERY_SECONDS": str(query_seconds)}
+    system = new_system(
+        f"b2-q{query_seconds or 'default'}" + ("-pg" if postgres else ""),
+        extra_env=env,
+        postgres=postgres,
+        workers=2 if postgres else 1,
+    )
+    query_seconds = float(system.env()["PREFECT_WORKER_QUERY_SECONDS"])
     api_times: list[float] = []
     flow_times: list[float] = []
     try:
@@ -70,6 +87,9 @@ def measure(query_seconds: int, memos: int) -> tuple[list[float], list[float]]:
             for username in DECIDERS:
                 step = author.open_step(memo_id)
                 assert step is not None
+                # People decide at moments unrelated to the workers' poll; deciding right
+                # after the previous suspend would always wait (almost) a whole poll.
+                time.sleep(random.uniform(0, query_seconds))
                 r = officers[username].decide(step["id"])
                 returned = time.monotonic()
                 assert r.status_code == 201, r.text
@@ -93,8 +113,38 @@ def measure(query_seconds: int, memos: int) -> tuple[list[float], list[float]]:
         system.stop()
 
 
+def run_postgres(memos: int = 3) -> list[Row]:
+    """B2 on the scale-out shape; its reference is the SQLite row of the same run."""
+    api_t, flow_t = measure(None, memos, postgres=True)
+    n = len(flow_t)
+    shape = "PostgreSQL (app + Prefect), 2 case workers + 2 sweep workers, poll as deployed"
+    return [
+        Row(
+            "B2",
+            f"(a) scale-out: {shape}, decide returned → next step open in API, p50 / p95 (n={n})",
+            f"{median(api_t) * 1000:.0f} / {pct(api_t, 95) * 1000:.0f} ms",
+            "p50 < 1 s, p95 < 3 s",
+            "see the SQLite rows above",
+            "-",
+            median(api_t) < 1 and pct(api_t, 95) < 3,
+            source="pg",
+        ),
+        Row(
+            "B2",
+            f"(b) scale-out: {shape}, decide returned → flow run PAUSED on next key, "
+            f"p50 / p95 (n={n})",
+            f"{median(flow_t):.1f} / {pct(flow_t, 95):.1f} s",
+            "p50 < 1 s, p95 < 3 s",
+            "see the SQLite rows above",
+            "-",
+            median(flow_t) < 1 and pct(flow_t, 95) < 3,
+            source="pg",
+        ),
+    ]
+
+
 def run(memos: int = 4, baseline_memos: int = 3) -> list[Row]:
-    api_t, flow_t = measure(2, memos)
+    api_t, flow_t = measure(None, memos)
     base_api, base_flow = measure(10, baseline_memos)
     n, nb = len(flow_t), len(base_flow)
     b50, b95 = median(base_flow), pct(base_flow, 95)
@@ -110,7 +160,8 @@ def run(memos: int = 4, baseline_memos: int = 3) -> list[Row]:
         ),
         Row(
             "B2",
-            f"(b) decide returned → flow run PAUSED on next key, poll 2 s, p50 / p95 (n={n})",
+            f"(b) decide returned → flow run PAUSED on next key, in-process case worker, poll as "
+            f"deployed ({POLL} s), p50 / p95 (n={n})",
             f"{median(flow_t):.1f} / {pct(flow_t, 95):.1f} s",
             "p50 < 1 s, p95 < 3 s",
             f"{b50:.1f} / {b95:.1f} s (worker poll 10 s, Prefect default; n={nb})",

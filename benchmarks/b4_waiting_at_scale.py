@@ -177,7 +177,7 @@ def run(bulk: int = 10_000, suspended: int = 20, inbox_calls: int = 50) -> list[
             f"{mib(rss0)} before; peak while they ran {mib(peak)}",
             "-",
             procs1 == procs0,
-            note="10,000 suspended runs not created here (hours through a process worker)",
+            note="10,000 suspended runs not created here (each is a flow run to its first suspend)",
         ),
         Row(
             "B4",

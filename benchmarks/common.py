@@ -33,6 +33,7 @@ class Row:
     ratio: str
     met: bool | None
     note: str = ""
+    source: str = ""  # the benchmarks/__main__ name that produced the row (b1 … pg)
 
     def print(self) -> None:
         status = {True: "met", False: "MISSED", None: "-"}[self.met]
@@ -77,16 +78,20 @@ def machine() -> dict[str, str]:
                 break
     with open("/proc/meminfo") as f:
         kb = int(next(line for line in f if line.startswith("MemTotal")).split()[1])
-    try:
-        pg = subprocess.run(
-            ["bash", "-c", "ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -1"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-        ).stdout.strip()
-        pg = f"PostgreSQL {pg} installed, not used by these runs" if pg else "not installed"
-    except (OSError, subprocess.SubprocessError):
-        pg = "unknown"
+    server = pg_version()
+    if server:
+        pg = f"PostgreSQL {server} on the same machine (scale-out rows only)"
+    else:
+        try:
+            pg = subprocess.run(
+                ["bash", "-c", "ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -1"],
+                capture_output=True,
+                text=True,
+                timeout=10,
+            ).stdout.strip()
+            pg = f"PostgreSQL {pg} installed, not running" if pg else "not installed"
+        except (OSError, subprocess.SubprocessError):
+            pg = "unknown"
     return {
         "CPU": cpu,
         "cores": str(os.cpu_count()),
@@ -102,12 +107,50 @@ def temp_dir(prefix: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=f"kkm-bench-{prefix}-"))
 
 
-def new_system(prefix: str, *, extra_env: dict[str, str] | None = None) -> LocalSystem:
-    return LocalSystem(
+PG_ADMIN = os.environ.get("KKM_BENCH_POSTGRES", "postgresql://kkm:kkm@127.0.0.1:55432/postgres")
+"""The PostgreSQL server of the scale-out rows (its ``postgres`` database, for CREATE DATABASE)."""
+
+
+def fresh_pg_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def pg_version() -> str:
+    import psycopg
+
+    try:
+        with psycopg.connect(PG_ADMIN, connect_timeout=5) as conn:
+            return str(conn.execute("SHOW server_version").fetchone()[0])  # type: ignore[index]
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+def new_system(
+    prefix: str,
+    *,
+    extra_env: dict[str, str] | None = None,
+    postgres: bool = False,
+    workers: int = 1,
+) -> LocalSystem:
+    """A system on free ports in a temporary directory; ``postgres``: the scale-out shape,
+    fresh databases kkm_bench_app and kkm_bench_prefect on ``PG_ADMIN``'s server."""
+    system = LocalSystem(
         var_dir=temp_dir(prefix),
         ports=Ports(api=free_port(), prefect=free_port(), smtp=free_port()),
         extra_env=extra_env or {},
+        workers=workers,
     )
+    if postgres:
+        host = PG_ADMIN.split("://", 1)[1].rsplit("/", 1)[0]
+        fresh_pg_database("kkm_bench_app")
+        fresh_pg_database("kkm_bench_prefect")
+        system.database_url = f"postgresql+psycopg://{host}/kkm_bench_app"
+        system.prefect_database_url = f"postgresql+asyncpg://{host}/kkm_bench_prefect"
+    return system
 
 
 class Officer:
