@@ -6,7 +6,8 @@ and every resume (~3.4 s here, most of the time between a decision and its flow 
 docs/benchmarks.md, B2). This worker is Prefect's own ``BaseWorker`` with a ``run`` that loads
 the deployment's flow and runs it with ``prefect.flow_engine.run_flow_async`` in this process:
 polling, states, cancellation and the work-pool model are Prefect's; several of them may serve
-the same pool. The scheduled sweeps stay on the process worker (``municipal`` pool).
+the same pool. The scheduled sweeps stay on the process worker (``municipal`` pool). Flows are
+loaded once per worker process: restart the workers after deploying new code.
 
     python -m flows.inprocess_worker --pool cases
 """
@@ -15,6 +16,7 @@ import argparse
 import asyncio
 import os
 from typing import Any
+from uuid import UUID
 
 import anyio
 import anyio.abc
@@ -43,13 +45,26 @@ class InProcessWorker(BaseWorker[BaseJobConfiguration, BaseVariables, InProcessR
     _description = "Runs flow runs inside the worker's own process: no process start per run."
     _display_name = "In-process (เทศบาลนครขอนแก่น)"
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._flows: dict[UUID | None, Any] = {}
+
+    async def _flow(self, flow_run: FlowRun) -> Any:
+        """The deployment's flow, loaded once per worker process: loading runs the module
+        again, which would cost time and memory on every resume."""
+        if flow_run.deployment_id not in self._flows:
+            self._flows[flow_run.deployment_id] = await load_flow_from_flow_run(
+                flow_run, ignore_storage=True
+            )
+        return self._flows[flow_run.deployment_id]
+
     async def run(
         self,
         flow_run: FlowRun,
         configuration: BaseJobConfiguration,
         task_status: anyio.abc.TaskStatus[int] | None = None,
     ) -> InProcessResult:
-        flow: Any = await load_flow_from_flow_run(flow_run, ignore_storage=True)
+        flow = await self._flow(flow_run)
         if task_status is not None:
             task_status.started(os.getpid())
         try:
