@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from ops.run import LocalSystem, Ports
+from ops.run import LocalSystem, Ports, case_flow_run
 from ops.seed import DEMO_PASSWORD
 from ops.smtp_capture import free_port
 
@@ -176,26 +176,8 @@ class Officer:
         return self.http.post(f"/api/steps/{step_id}/decision", json={"outcome": outcome})
 
 
-def flow_run_of(prefect: httpx.Client, memo_id: int) -> dict[str, Any] | None:
-    """The memo's newest flow run as the Prefect API reports it."""
-    runs = prefect.post(
-        "/flow_runs/filter",
-        json={
-            "flow_runs": {"name": {"like_": f"memo-{memo_id}"}},
-            "limit": 20,
-            "sort": "EXPECTED_START_TIME_DESC",
-        },
-    ).json()
-    runs = [
-        r
-        for r in runs
-        if r["name"] == f"memo-{memo_id}" or r["name"].startswith(f"memo-{memo_id}-")
-    ]
-    return max(runs, key=lambda r: r["created"]) if runs else None
-
-
 def paused_key(prefect: httpx.Client, memo_id: int) -> str | None:
-    run = flow_run_of(prefect, memo_id)
+    run = case_flow_run(prefect, "memo", memo_id)
     if run is None or run["state"]["type"] != "PAUSED":
         return None
     return run["state"]["state_details"].get("pause_key")

@@ -13,6 +13,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -20,6 +21,17 @@ from core.settings import PROJECT_ROOT
 
 PYTHON = sys.executable
 PREFECT = str(Path(sys.executable).with_name("prefect"))
+
+
+def case_flow_run(prefect: httpx.Client, case_type: str, case_id: int) -> dict[str, Any] | None:
+    """The case's newest flow run as the Prefect API reports it (runs are named
+    ``<type>-<id>``, and ``<type>-<id>-<attempt>`` after a repair)."""
+    name = f"{case_type}-{case_id}"
+    runs = prefect.post(
+        "/flow_runs/filter", json={"flow_runs": {"name": {"like_": name}}, "limit": 50}
+    ).json()
+    mine = [r for r in runs if r["name"] == name or r["name"].startswith(f"{name}-")]
+    return max(mine, key=lambda r: r["created"]) if mine else None
 
 
 @dataclass
@@ -158,6 +170,10 @@ class LocalSystem:
             ],
         )
         self._wait_http(f"{self.api_url}/healthz")
+
+    def case_flow_run(self, case_type: str, case_id: int) -> dict[str, Any] | None:
+        with httpx.Client(base_url=self.prefect_api_url, timeout=10) as prefect:
+            return case_flow_run(prefect, case_type, case_id)
 
     def kill(self, name: str) -> None:
         """Kill a component hard (SIGKILL), as a crash or a power cut would."""

@@ -4,16 +4,17 @@ flow run complaint-<id> waits (PAUSED) on each step and completes after the rati
 division director hears of the result before the complainant, each exactly once."""
 
 import time
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 import httpx
 import pytest
 
+import tests.test_system as base
 from ops.run import LocalSystem
 from ops.seed import DEMO_PASSWORD
 from ops.smtp_capture import CapturedMail, read_mailbox
+from tests.test_system import wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -51,43 +52,20 @@ class Officer:
 
 
 def flow_run_of(system: LocalSystem, complaint_id: int) -> dict | None:
-    """The complaint's current flow run (complaint-<id>, or complaint-<id>-<attempt>)."""
-    name = f"complaint-{complaint_id}"
-    with httpx.Client(base_url=system.prefect_api_url, timeout=10) as prefect:
-        runs = prefect.post(
-            "/flow_runs/filter",
-            json={"flow_runs": {"name": {"like_": name}}, "limit": 20},
-        ).json()
-    runs = [r for r in runs if r["name"] == name or r["name"].startswith(f"{name}-")]
-    return max(runs, key=lambda r: r["created"]) if runs else None
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float = 120, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
+    return system.case_flow_run("complaint", complaint_id)
 
 
 def paused_on(system: LocalSystem, complaint_id: int, key: str) -> bool:
-    run = flow_run_of(system, complaint_id)
-    if run is None:
-        return False
-    state = run["state"]
-    return state["type"] == "PAUSED" and state["state_details"].get("pause_key") == key
+    return base.paused_on(system, complaint_id, key, case_type="complaint")
 
 
 def completed(system: LocalSystem, complaint_id: int) -> bool:
-    run = flow_run_of(system, complaint_id)
-    return run is not None and run["state"]["type"] == "COMPLETED"
+    return base.completed(system, complaint_id, case_type="complaint")
 
 
 def worker_log(system: LocalSystem) -> str:
-    path = system.var_dir / "worker.log"
-    return path.read_text(errors="replace")[-6000:] if path.exists() else "(no worker.log)"
+    path = system.var_dir / "case-worker.log"
+    return path.read_text(errors="replace")[-6000:] if path.exists() else "(no case-worker.log)"
 
 
 def test_web_complaint_to_rated_through_prefect_with_mail_in_order(system: LocalSystem) -> None:

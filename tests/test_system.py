@@ -37,26 +37,11 @@ class Officer:
         return step
 
 
-def flow_run_of(system: LocalSystem, memo_id: int) -> dict | None:
-    """The memo's current flow run as the Prefect API reports it."""
-    with httpx.Client(base_url=system.prefect_api_url, timeout=10) as prefect:
-        runs = prefect.post(
-            "/flow_runs/filter",
-            json={
-                "flow_runs": {"name": {"like_": f"memo-{memo_id}"}},
-                "limit": 20,
-                "sort": "EXPECTED_START_TIME_DESC",
-            },
-        ).json()
-    runs = [
-        r
-        for r in runs
-        if r["name"] == f"memo-{memo_id}" or r["name"].startswith(f"memo-{memo_id}-")
-    ]
-    return max(runs, key=lambda r: r["created"]) if runs else None
+def flow_run_of(system: LocalSystem, case_id: int, case_type: str = "memo") -> dict | None:
+    return system.case_flow_run(case_type, case_id)
 
 
-def wait_for(predicate, timeout: float = 90, what: str = "condition"):
+def wait_for(predicate, timeout: float = 120, what: str = "condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
@@ -66,13 +51,13 @@ def wait_for(predicate, timeout: float = 90, what: str = "condition"):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def completed(system: LocalSystem, memo_id: int) -> bool:
-    run = flow_run_of(system, memo_id)
+def completed(system: LocalSystem, case_id: int, case_type: str = "memo") -> bool:
+    run = flow_run_of(system, case_id, case_type)
     return run is not None and run["state"]["type"] == "COMPLETED"
 
 
-def paused_on(system: LocalSystem, memo_id: int, key: str) -> bool:
-    run = flow_run_of(system, memo_id)
+def paused_on(system: LocalSystem, case_id: int, key: str, case_type: str = "memo") -> bool:
+    run = flow_run_of(system, case_id, case_type)
     if run is None:
         return False
     state = run["state"]
