@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import aiosmtplib
 import sqlalchemy as sa
+from anyio import to_thread
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
@@ -100,8 +101,10 @@ async def deliver_outbox(
     # Send attempts can take several SMTP timeouts (connect, each command): the claim outlives them.
     claim_for = max(CLAIM_FOR, timedelta(seconds=10 * settings.smtp_timeout_seconds))
     report = DeliveryReport()
-    for row_id in _due_ids(engine, clock(), limit, case):
-        row = _claim(engine, row_id, clock(), claim_for)
+    # The database steps run in a worker thread: a writer waiting on SQLite's lock must not
+    # hold up the event loop (other flows share it in the in-process worker).
+    for row_id in await to_thread.run_sync(_due_ids, engine, clock(), limit, case):
+        row = await to_thread.run_sync(_claim, engine, row_id, clock(), claim_for)
         if row is None:
             continue  # another deliverer took it, or it is no longer due
         try:
@@ -114,14 +117,15 @@ async def deliver_outbox(
                 message_id=message_id_for(settings, row),
             )
         except Exception as exc:
-            if _record_failure(engine, row, exc, clock()) is OutboxStatus.dead:
+            status = await to_thread.run_sync(_record_failure, engine, row, exc, clock())
+            if status is OutboxStatus.dead:
                 report.dead += 1
                 log.error("mail %s to %s given up: %s", row.id, row.to_address, exc)
             else:
                 report.failed += 1
                 log.warning("mail %s to %s failed, will retry: %s", row.id, row.to_address, exc)
             continue
-        _mark_sent(engine, row, clock())
+        await to_thread.run_sync(_mark_sent, engine, row, clock())
         report.sent += 1
     return report
 

@@ -43,13 +43,16 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 def current_user(
     request: Request,
-    session: SessionDep,
+    engine: EngineDep,
     settings: SettingsDep,
     bearer: Annotated[str | None, Depends(oauth2)],
 ) -> User:
+    """The signed-in officer, read in a session of its own that is closed at once: a route
+    that then opens its transaction holds one connection, not two."""
     token = bearer or request.cookies.get(TOKEN_COOKIE)
     uid = read_token(settings, token) if token else None
-    user = session.get(User, uid) if uid is not None else None
+    with Session(engine, expire_on_commit=False) as session:
+        user = session.get(User, uid) if uid is not None else None
     if user is None or not user.active:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
@@ -89,8 +92,9 @@ def in_transaction(engine: Engine, work: Callable[[Session], T], *, attempts: in
     raise AssertionError("unreachable")
 
 
-def sync_case_later(case_sync: CaseSyncQueue | None, case_type: str, case_id: int) -> None:
+async def sync_case_later(case_sync: CaseSyncQueue | None, case_type: str, case_id: int) -> None:
     """After the response: queue the case for its flow run to catch up. If Prefect is down
-    the reconcile sweep does it later; the decision is already safe in the database."""
+    the reconcile sweep does it later; the decision is already safe in the database. Async so
+    that it runs on the event loop, where the queue lives (it only enqueues)."""
     if case_sync is not None:
         case_sync.request(case_type, case_id)

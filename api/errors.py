@@ -4,6 +4,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 
 from domain.errors import Conflict, DomainError, InvalidInput, NotEntitled, NotFound
 
@@ -33,6 +35,17 @@ def install(app: FastAPI) -> None:
     async def form_error(_: Request, exc: ValidationError) -> JSONResponse:
         return JSONResponse(
             {"detail": "ข้อมูลในแบบฟอร์มไม่ถูกต้อง", "errors": _errors(exc)}, status_code=422
+        )
+
+    @app.exception_handler(SQLAlchemyTimeout)
+    @app.exception_handler(OperationalError)
+    async def busy(_: Request, exc: Exception) -> JSONResponse:
+        # The database is saturated (pool exhausted, or locked past every retry): nothing was
+        # written; the client may try again.
+        return JSONResponse(
+            {"detail": "ระบบมีผู้ใช้งานจำนวนมาก กรุณาลองใหม่อีกครั้ง"},
+            status_code=503,
+            headers={"Retry-After": "5"},
         )
 
     @app.exception_handler(RequestValidationError)

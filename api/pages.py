@@ -141,10 +141,10 @@ def csrf_ok(request: Request, settings: Settings, value: str) -> bool:
     return bool(expected) and hmac.compare_digest(expected, value or "")
 
 
-def page_user(request: Request, session: SessionDep, settings: SettingsDep) -> User:
+def page_user(request: Request, engine: EngineDep, settings: SettingsDep) -> User:
     """The officer signed in by cookie; otherwise off to the login page."""
     try:
-        return current_user(request, session, settings, None)
+        return current_user(request, engine, settings, None)
     except HTTPException:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise LoginRequired(target) from None

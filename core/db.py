@@ -43,7 +43,11 @@ def make_engine(url: str) -> Engine:
     """An engine tuned for the backend: SQLite gets WAL and a busy timeout for writers."""
     if url.startswith("sqlite"):
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_pre_ping=True
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_pre_ping=True,
+            pool_size=20,  # as many as the API's thread pool may use at once (40)
+            max_overflow=20,
         )
 
         @event.listens_for(engine, "connect")
@@ -60,9 +64,11 @@ def make_engine(url: str) -> Engine:
         # waiting in SQLite's busy handler sleeps in steps of up to 100 ms, one waiting here is
         # woken as soon as the writer before it ends (B1: the p95 of a burst of intakes).
         turn = threading.Lock()
+        held = threading.local()  # a transaction begins and ends on one thread
 
-        def _end_turn(info: dict[str, Any]) -> None:
-            if info.pop(TURN_HELD, False):
+        def _end_turn(*_: Any) -> None:
+            if getattr(held, "turn", False):
+                held.turn = False
                 turn.release()
 
         @event.listens_for(engine, "begin")
@@ -73,28 +79,26 @@ def make_engine(url: str) -> Engine:
                 conn.exec_driver_sql("BEGIN")
                 return
             # On timeout, carry on: SQLite's own busy timeout still serialises correctly.
-            conn.info[TURN_HELD] = turn.acquire(timeout=30)
+            held.turn = turn.acquire(timeout=30)
             try:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
             except BaseException:
-                _end_turn(conn.info)
+                _end_turn()
                 raise
 
-        @event.listens_for(engine, "commit")
-        @event.listens_for(engine, "rollback")
-        def _sqlite_end(conn: Any) -> None:
-            _end_turn(conn.info)
-
-        @event.listens_for(engine.pool, "reset")
-        def _sqlite_reset(_dbapi_conn: Any, record: Any, *_: Any) -> None:
-            _end_turn(record.info)  # a connection returned mid-transaction
+        # However the transaction ends: committed, rolled back, or its connection reset or
+        # invalidated (a broken connection skips the rollback event).
+        event.listen(engine, "commit", _end_turn)
+        event.listen(engine, "rollback", _end_turn)
+        event.listen(engine.pool, "reset", _end_turn)
+        event.listen(engine.pool, "invalidate", _end_turn)
+        event.listen(engine.pool, "checkin", _end_turn)
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
 WRITER_OPTION = "kkm_writer"
-TURN_HELD = "kkm_writer_turn"
 
 
 def begin_writing(session: Session) -> None:

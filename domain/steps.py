@@ -147,8 +147,8 @@ def decide(
     step = session.get(HumanStep, step_id, with_for_update=True, populate_existing=True)
     if step is None:
         raise NotFound("ไม่พบขั้นตอนนี้")
+    who = standing(session, user=user, step=step, at=now)  # 403 before any word on the form
     form = validate_form(step, data)
-    who = standing(session, user=user, step=step, at=now)
     previous = session.exec(
         select(Decision).where(
             Decision.step_id == step.id, Decision.principal_user_id == who.principal.id
@@ -232,7 +232,8 @@ def _committee_role(session: Session, step: HumanStep, principal: User) -> str |
 
 def _committee_outcome(session: Session, step: HumanStep) -> Outcome | None:
     """The committee's decision once quorum is reached: the majority of votes cast; on a tie
-    the chair's vote decides (พ.ร.บ.วิธีปฏิบัติราชการทางปกครอง มาตรา 82). None while open."""
+    the chair's vote decides (พ.ร.บ.วิธีปฏิบัติราชการทางปกครอง มาตรา 82); a tie that nobody
+    can break any more (all have voted) does not pass. None while open."""
     committee = session.get(Committee, step.committee_id)
     if committee is None:
         raise NotFound("ไม่พบคณะกรรมการของขั้นตอนนี้")
@@ -247,6 +248,11 @@ def _committee_outcome(session: Session, step: HumanStep) -> Outcome | None:
     tied = {outcome for outcome, count in tally if count == top}
     if chair_vote is not None and Outcome(chair_vote.outcome) in tied:
         return Outcome(chair_vote.outcome)
+    members = session.exec(
+        select(CommitteeMember.id).where(CommitteeMember.committee_id == committee.id)
+    ).all()
+    if len(votes) >= len(members):
+        return Outcome.reject  # everyone voted, no majority and no casting vote: not passed
     return None
 
 

@@ -3,11 +3,12 @@ the database again (it already holds the decision) and wait on the next step, un
 
 from dataclasses import dataclass
 
-from adapters.mail import deliver_outbox
+from anyio import to_thread
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.flow_runs import suspend_flow_run
 
+from adapters.mail import deliver_outbox
 from core.db import get_engine, session_scope
 from core.settings import get_settings
 from domain.forms import form_class
@@ -21,12 +22,17 @@ class Waiting:
     title: str
 
 
-@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=2)
-def awaited_step(case_type: str, case_id: int) -> Waiting | None:
-    """The case's first open step, read fresh from the database on every run."""
+def _first_open_step(case_type: str, case_id: int) -> Waiting | None:
     with session_scope() as session:
         steps = open_steps_of_case(session, case_type=case_type, case_id=case_id)
     return Waiting(steps[0].key, steps[0].form, steps[0].title) if steps else None
+
+
+@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=2)
+async def awaited_step(case_type: str, case_id: int) -> Waiting | None:
+    """The case's first open step, read fresh from the database on every run (in a thread:
+    flows share the event loop in the in-process worker)."""
+    return await to_thread.run_sync(_first_open_step, case_type, case_id)
 
 
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=5)
@@ -41,7 +47,7 @@ async def follow_case(case_type: str, case_id: int) -> None:
     logger = get_run_logger()
     while True:
         await deliver_case_mail(case_type, case_id)
-        waiting = awaited_step(case_type, case_id)
+        waiting = await awaited_step(case_type, case_id)
         if waiting is None:
             return
         logger.info("รอการพิจารณา: %s (%s)", waiting.title, waiting.key)

@@ -158,3 +158,14 @@ def test_two_concurrent_decisions_exactly_one_wins(client, engine, people):
         assert len(s.exec(select(Decision).where(Decision.step_id == step.id)).all()) == 1
     decided = [s for s in steps_of(engine, memo_id) if s.id == step.id][0]
     assert decided.status == StepStatus.decided
+
+
+def test_the_unentitled_learn_nothing_about_the_form(client, engine, people):
+    memo_id = submit_memo(engine, people["somchai"])
+    step = open_step(engine, memo_id)
+    r = client.post(
+        f"/api/steps/{step.id}/decision",
+        json={"outcome": "perhaps"},
+        headers=login(client, "chatchai"),
+    )
+    assert r.status_code == 403 and "allowed" not in r.json()

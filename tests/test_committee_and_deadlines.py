@@ -7,7 +7,8 @@ from sqlmodel import Session, select
 from domain.deadlines import SweepPolicy, sweep_deadlines
 from models.memo import MemoStatus
 from models.outbox import OutboxEmail
-from models.steps import Decision, NoticeKind, StepNotice, StepStatus
+from models.people import Committee
+from models.steps import Decision, HumanStep, NoticeKind, StepNotice, StepStatus
 from tests.helpers import act, memo, open_step, submit_memo
 
 
@@ -46,8 +47,6 @@ def test_committee_majority_rejects(engine, people):
 
 def test_committee_even_split_waits_for_the_chair(engine, people):
     with Session(engine) as s:
-        from models.people import Committee
-
         committee = s.exec(select(Committee)).one()
         committee.quorum = 4
         s.add(committee)
@@ -115,3 +114,28 @@ def test_one_digest_per_person_for_many_due_steps(engine, people):
     assert "3 เรื่อง" in digest.subject
     for memo_id in memo_ids:
         assert f"/pages/steps/{open_step(engine, memo_id).id}" in digest.body_text
+
+
+def test_committee_tie_without_a_casting_vote_does_not_pass(engine, people):
+    """Four members split 2:2 and the chair votes with neither side: once everyone has voted
+    nobody can break the tie, so the motion does not pass rather than wait for ever."""
+    with Session(engine) as s:
+        committee = s.exec(select(Committee)).one()
+        committee.quorum = 5
+        s.add(committee)
+        s.commit()
+    memo_id = submit_memo(engine, people["somchai"], chain="memo-executive")
+    act(engine, people["malee"], memo_id, outcome="approve")
+    act(engine, people["kanya"], memo_id, outcome="approve")
+    with Session(engine) as s:
+        step = s.get(HumanStep, open_step(engine, memo_id).id)
+        step.allowed_outcomes = ["approve", "reject", "acknowledge"]
+        s.add(step)
+        s.commit()
+    act(engine, people["anan"], memo_id, outcome="approve")
+    act(engine, people["ratana"], memo_id, outcome="reject")
+    act(engine, people["prasert"], memo_id, outcome="approve")
+    act(engine, people["kanya"], memo_id, outcome="reject")
+    assert open_step(engine, memo_id).status == StepStatus.open  # 2:2, chair still to vote
+    act(engine, people["mayor"], memo_id, outcome="acknowledge")  # the chair breaks no tie
+    assert memo(engine, memo_id).status == MemoStatus.rejected  # nobody can vote again
