@@ -41,6 +41,8 @@ class SyncReport:
     resumed: list[str] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)
     completed: list[str] = field(default_factory=list)
+    in_flight: list[str] = field(default_factory=list)
+    """Runs still on their way to a suspend: they may suspend on a step decided meanwhile."""
 
 
 def resume_input(session: Session, step: HumanStep) -> dict[str, Any]:
@@ -184,6 +186,8 @@ class Orchestrator:
                     report.resumed.append(label)
                 else:
                     log.warning("resume of %s refused: %s", label, result.details)
+            return
+        report.in_flight.append(label)  # scheduled, pending or running: look again shortly
 
     @staticmethod
     def _stale(flow_run: FlowRun | None) -> bool:
@@ -213,6 +217,17 @@ class CaseSyncQueue:
         self._queue: asyncio.Queue[tuple[str, int]] = asyncio.Queue()
         self._pending: set[tuple[str, int]] = set()
         self._tasks: list[asyncio.Task[None]] = []
+        self._retries: dict[tuple[str, int], int] = {}
+        self.follow_up_tries = 60
+
+    def _follow_up(self, case_type: str, case_id: int, *, in_flight: bool) -> None:
+        """A run still on its way to its suspend may suspend on the step just decided; look
+        again in a second (for up to a minute) rather than leave it to the reconcile sweep."""
+        key = (case_type, case_id)
+        tries = self._retries.pop(key, 0)
+        if in_flight and tries < self.follow_up_tries:
+            self._retries[key] = tries + 1
+            asyncio.get_running_loop().call_later(1.0, self.request, case_type, case_id)
 
     def request(self, case_type: str, case_id: int) -> None:
         """Ask for the case's flow run to catch up; returns at once."""
@@ -239,7 +254,8 @@ class CaseSyncQueue:
             case_type, case_id = await self._queue.get()
             self._pending.discard((case_type, case_id))
             try:
-                await self.orchestrator.sync_case(case_type, case_id)
+                report = await self.orchestrator.sync_case(case_type, case_id)
+                self._follow_up(case_type, case_id, in_flight=bool(report.in_flight))
             except Exception:
                 log.warning(
                     "could not sync %s-%s with Prefect now; the reconcile sweep will",
