@@ -64,8 +64,9 @@ class Orchestrator:
             self._deployment_ids[name] = (await client.read_deployment_by_name(name)).id
         return self._deployment_ids[name]
 
-    async def _start(self, client: PrefectClient, run: CaseRun, *, repair: bool) -> str:
-        attempt = run.attempt + 1 if repair or run.flow_run_id else run.attempt
+    async def _start(self, client: PrefectClient, run: CaseRun) -> str:
+        """A new flow run for the case; a replacement (the case had one) counts an attempt."""
+        attempt = run.attempt + 1 if run.flow_run_id else run.attempt
         flow_run = await client.create_flow_run_from_deployment(
             await self._deployment_id(client, run.deployment),
             parameters=run.parameters,
@@ -157,7 +158,7 @@ class Orchestrator:
         state = flow_run.state if flow_run else None
         if state is None:
             if not finished:
-                await self._start(client, run, repair=run.flow_run_id is not None)
+                await self._start(client, run)
                 (report.repaired if run.flow_run_id else report.started).append(label)
             return
         if state.type == StateType.COMPLETED:
@@ -165,7 +166,7 @@ class Orchestrator:
                 await to_thread.run_sync(self._mark_finished, run)
                 report.completed.append(label)
             else:
-                await self._start(client, run, repair=True)
+                await self._start(client, run)
                 report.repaired.append(label)
             return
         if state.type in LOST or self._stale(flow_run):
@@ -173,7 +174,7 @@ class Orchestrator:
                 await client.set_flow_run_state(
                     flow_run.id, Crashed(message="process lost; restarted by reconcile"), force=True
                 )
-            await self._start(client, run, repair=True)
+            await self._start(client, run)
             report.repaired.append(label)
             return
         if state.type == StateType.PAUSED:

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
 from api.deps import EngineDep, OrchestratorDep, SessionDep, in_transaction, sync_case_later
-from api.routes.complaints import _receipt, _sync_by_number, _tracking
+from api.routes.complaints import register, tracking_for
 from core.settings import PROJECT_ROOT
 from domain import complaints as domain
 from domain.calendar import format_thai_date
@@ -193,18 +193,21 @@ async def submit_complaint_page(
         },
     }
 
-    def work(s: Session) -> Any:
-        registered = domain.register_complaint(s, data=data, channel=Channel.web, photos=photos)
-        return _receipt(s, registered)
-
     try:
-        receipt = in_transaction(engine, work)
+        receipt = register(
+            engine,
+            data,
+            channel=Channel.web,
+            officer_id=None,
+            photos=photos,
+            background=background,
+            case_sync=orchestrator,
+        )
     except DomainError as exc:
         code = 413 if too_large and isinstance(exc, InvalidInput) else status_of(exc)
         return _form_page(
             request, session, entries=entries, errors=messages_of(exc), status_code=code
         )
-    _sync_by_number(engine, background, orchestrator, receipt.number)
     return render(request, "received.html", {"receipt": receipt}, status_code=201)
 
 
@@ -233,7 +236,7 @@ def track_page(
             {"number": number, "tracking": None, "error": NOT_FOUND},
             status_code=404,
         )
-    context = {"number": number, "pin": pin, "tracking": _tracking(session, complaint)}
+    context = {"number": number, "pin": pin, "tracking": tracking_for(session, complaint)}
     return render(request, "track.html", {**context, "error": None, "scores": SCORES})
 
 

@@ -20,10 +20,9 @@ from domain.authority import holders
 from domain.deadlines import (
     SweepPolicy,
     _recipients,
+    notice_cutoffs,
     superiors,
     sweep_deadlines,
-    working_calendar,
-    working_days_before,
 )
 from domain.notify import queue_email, step_url
 from models.outbox import OutboxEmail
@@ -78,14 +77,7 @@ def insert_steps(session: Session, n: int, now: datetime, *, prefix: str, divisi
 
 def naive_sweep(session: Session, *, now: datetime, policy: SweepPolicy) -> dict[str, int]:
     """The baseline: every open step loaded, and per step and kind a SELECT for a notice."""
-    calendar = working_calendar(session)
-    cutoffs = {
-        NoticeKind.reminder: now + policy.remind_before,
-        NoticeKind.overdue: now,
-        NoticeKind.escalation: working_days_before(
-            calendar, now, policy.escalate_after_working_days
-        ),
-    }
+    cutoffs = notice_cutoffs(session, now, policy)
     sent: dict[str, int] = defaultdict(int)
     steps = session.exec(select(HumanStep).where(HumanStep.status == StepStatus.open)).all()
     for step in steps:

@@ -41,7 +41,6 @@ class Settings(BaseSettings):
         description="Start and resume Prefect flow runs; off, cases still move in the database "
         "and the reconcile sweep catches the flows up later.",
     )
-    prefect_work_pool: str = "municipal"
 
     # LINE Messaging API (POST /line/webhook); the webhook is off until both are set.
     line_channel_secret: str | None = None

@@ -92,7 +92,7 @@ def holders(session: Session, *, step: HumanStep) -> list[User]:
     return list(session.exec(query.order_by(col(User.id))))
 
 
-def _named_condition(session: Session, user: User) -> ColumnElement[bool]:
+def _named_condition(user: User) -> ColumnElement[bool]:
     committee_ids = select(CommitteeMember.committee_id).where(CommitteeMember.user_id == user.id)
     division_match = sa.or_(
         col(HumanStep.assignee_division_id).is_(None),
@@ -130,7 +130,7 @@ def inbox(
     for principal in [user, *principals_for(session, user=user, at=at)]:
         steps = session.exec(
             select(HumanStep)
-            .where(HumanStep.status == StepStatus.open, _named_condition(session, principal))
+            .where(HumanStep.status == StepStatus.open, _named_condition(principal))
             .order_by(col(HumanStep.due_at), col(HumanStep.id))
             .limit(limit)
         )

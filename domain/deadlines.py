@@ -83,6 +83,19 @@ def _recipients(session: Session, people: list[User], now: datetime) -> list[Use
     return list(unique.values())
 
 
+def notice_cutoffs(
+    session: Session, now: datetime, policy: SweepPolicy
+) -> dict[NoticeKind, datetime]:
+    """Each kind of notice is due for open steps due at or before its cutoff."""
+    return {
+        NoticeKind.reminder: now + policy.remind_before,
+        NoticeKind.overdue: now,
+        NoticeKind.escalation: working_days_before(
+            working_calendar(session), now, policy.escalate_after_working_days
+        ),
+    }
+
+
 DIGEST_LIMIT = 50
 """Steps listed in one digest mail; the rest are counted and linked to the inbox."""
 
@@ -134,16 +147,8 @@ def sweep_deadlines(
     step. Returns the steps notified per kind."""
     now = now or utcnow()
     policy = policy or SweepPolicy.from_settings()
-    calendar = working_calendar(session)
-    cutoffs = {
-        NoticeKind.reminder: now + policy.remind_before,
-        NoticeKind.overdue: now,
-        NoticeKind.escalation: working_days_before(
-            calendar, now, policy.escalate_after_working_days
-        ),
-    }
     notified: dict[str, int] = {}
-    for kind, cutoff in cutoffs.items():
+    for kind, cutoff in notice_cutoffs(session, now, policy).items():
         claimed = _claim_due(session, kind, cutoff, now)
         if not claimed:
             continue

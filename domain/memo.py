@@ -8,12 +8,13 @@ from sqlmodel import Session, select
 from core.db import utcnow
 from core.settings import get_settings
 from domain import audit
+from domain.authority import holders
 from domain.chains import ORIGINATOR, Chain, Level, chain_named
 from domain.errors import InvalidInput, NotFound
 from domain.notify import queue_email
 from domain.runs import request_flow_run
 from domain.statemachine import Transitions
-from domain.steps import Assignee, holders, open_step
+from domain.steps import Assignee, open_step
 from domain.workflows import register
 from models.memo import Memo, MemoCreate, MemoStatus
 from models.people import Position, User
@@ -30,8 +31,8 @@ TRANSITIONS = Transitions(
 )
 
 
-def _chain(memo: Memo, chains_file: Path | None = None) -> Chain:
-    return chain_named(chains_file or get_settings().chains_file, memo.chain)
+def _chain(memo: Memo) -> Chain:
+    return chain_named(get_settings().chains_file, memo.chain)
 
 
 def step_key(memo_id: int, level_key: str, round: int) -> str:

@@ -209,7 +209,7 @@ def _urls(number: str, pin: str) -> tuple[str, str]:
     )
 
 
-def _receipt(session: Session, registered: domain.Registered) -> ComplaintReceipt:
+def receipt_for(session: Session, registered: domain.Registered) -> ComplaintReceipt:
     c = registered.complaint
     cat = session.get(ComplaintCategory, c.category_code)
     receipt_url, track_url = _urls(c.number, registered.pin)
@@ -253,22 +253,28 @@ async def _read_uploads(files: list[UploadFile] | None) -> list[PhotoData]:
     return photos
 
 
-def _register(
+def register(
     engine: Any,
     data: dict[str, Any],
     *,
     channel: Channel,
     officer_id: int | None,
     photos: list[PhotoData],
+    background: BackgroundTasks,
+    case_sync: Any,
 ) -> ComplaintReceipt:
-    def work(session: Session) -> ComplaintReceipt:
+    """Register a complaint in one transaction, then queue its flow run; the receipt."""
+
+    def work(session: Session) -> tuple[ComplaintReceipt, int]:
         officer = session.get(User, officer_id) if officer_id else None
         registered = domain.register_complaint(
             session, data=data, channel=channel, officer=officer, photos=photos
         )
-        return _receipt(session, registered)
+        return receipt_for(session, registered), registered.complaint.id  # type: ignore[return-value]
 
-    return in_transaction(engine, work)
+    receipt, complaint_id = in_transaction(engine, work)
+    background.add_task(sync_case_later, case_sync, CASE, complaint_id)
+    return receipt
 
 
 def _officer_channel(value: str | None) -> Channel:
@@ -305,13 +311,13 @@ def _staff_view(session: Session, user: User, complaint: Complaint) -> Complaint
     return view
 
 
-def _tracking(session: Session, complaint: Complaint, *, depth: int = 0) -> Tracking:
+def tracking_for(session: Session, complaint: Complaint, *, depth: int = 0) -> Tracking:
     cat = session.get(ComplaintCategory, complaint.category_code)
     merged = None
     if complaint.merged_into_id and depth < 3:
         original = session.get(Complaint, complaint.merged_into_id)
         if original is not None:
-            merged = _tracking(session, original, depth=depth + 1)
+            merged = tracking_for(session, original, depth=depth + 1)
     events = domain.public_timeline(session, complaint=complaint)
     return Tracking(
         complaint=ComplaintPublic.model_validate(complaint, from_attributes=True),
@@ -371,9 +377,15 @@ def submit_public(
     """The public web form (no login). Answers the number and PIN at once."""
     if not isinstance(data, dict):
         raise InvalidInput("ข้อมูลที่ส่งมาต้องเป็นออบเจกต์ JSON")
-    receipt = _register(engine, data, channel=Channel.web, officer_id=None, photos=[])
-    _sync_by_number(engine, background, orchestrator, receipt.number)
-    return receipt
+    return register(
+        engine,
+        data,
+        channel=Channel.web,
+        officer_id=None,
+        photos=[],
+        background=background,
+        case_sync=orchestrator,
+    )
 
 
 @router.post(
@@ -389,18 +401,15 @@ async def submit_public_multipart(
     """The web form with photos as files (multipart/form-data)."""
     data = _json_object(complaint)
     files = await _read_uploads(photos)
-    receipt = _register(engine, data, channel=Channel.web, officer_id=None, photos=files)
-    _sync_by_number(engine, background, orchestrator, receipt.number)
-    return receipt
-
-
-def _sync_by_number(
-    engine: Any, background: BackgroundTasks, orchestrator: Any, number: str
-) -> None:
-    with Session(engine) as session:
-        found = domain.by_number(session, number)
-        if found is not None and found.id is not None:
-            background.add_task(sync_case_later, orchestrator, CASE, found.id)
+    return register(
+        engine,
+        data,
+        channel=Channel.web,
+        officer_id=None,
+        photos=files,
+        background=background,
+        case_sync=orchestrator,
+    )
 
 
 @router.get("/public/{number}/receipt", response_class=HTMLResponse)
@@ -418,7 +427,7 @@ def track(credentials: Credentials, session: SessionDep) -> Tracking:
     """Status, public timeline, expected date and result, with the number and PIN. A wrong
     PIN and an unknown number get the same answer."""
     complaint = domain.check_pin(session, number=credentials.number, pin=credentials.pin)
-    return _tracking(session, complaint)
+    return tracking_for(session, complaint)
 
 
 @router.post("/public/rating", status_code=status.HTTP_201_CREATED)
@@ -495,9 +504,15 @@ def submit_by_officer(
         raise InvalidInput("ข้อมูลที่ส่งมาต้องเป็นออบเจกต์ JSON")
     data = dict(data)
     channel = _officer_channel(data.pop("channel", None))
-    receipt = _register(engine, data, channel=channel, officer_id=user.id, photos=[])
-    _sync_by_number(engine, background, orchestrator, receipt.number)
-    return receipt
+    return register(
+        engine,
+        data,
+        channel=channel,
+        officer_id=user.id,
+        photos=[],
+        background=background,
+        case_sync=orchestrator,
+    )
 
 
 @router.post("/multipart", response_model=ComplaintReceipt, status_code=status.HTTP_201_CREATED)
@@ -512,9 +527,15 @@ async def submit_by_officer_multipart(
     data = _json_object(complaint)
     channel = _officer_channel(data.pop("channel", None))
     files = await _read_uploads(photos)
-    receipt = _register(engine, data, channel=channel, officer_id=user.id, photos=files)
-    _sync_by_number(engine, background, orchestrator, receipt.number)
-    return receipt
+    return register(
+        engine,
+        data,
+        channel=channel,
+        officer_id=user.id,
+        photos=files,
+        background=background,
+        case_sync=orchestrator,
+    )
 
 
 @router.get("/agenda", response_model=Agenda)
