@@ -1,1 +1,1 @@
-"""Adapters to the outside world: SMTP mail, the Prefect orchestrator, LINE."""
+"""Adapters to the outside world: SMTP mail and the Prefect orchestrator."""

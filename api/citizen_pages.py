@@ -14,17 +14,17 @@ from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
 from api.deps import EngineDep, OrchestratorDep, SessionDep, in_transaction, sync_case_later
+from api.errors import status_of
 from api.routes.complaints import register, tracking_for
 from core.settings import PROJECT_ROOT
 from domain import complaints as domain
 from domain.calendar import format_thai_date
-from domain.errors import Conflict, DomainError, InvalidInput, NotEntitled, NotFound
+from domain.errors import DomainError, InvalidInput, NotFound
 from models.complaint import Channel, ComplaintStatus, PhotoData
 
 router = APIRouter(prefix="/complaints", tags=["citizen pages"], include_in_schema=False)
 templates = Jinja2Templates(directory=PROJECT_ROOT / "templates" / "citizen")
 
-STATUS_OF = {NotFound: 404, NotEntitled: 403, Conflict: 409, InvalidInput: 422}
 NOT_FOUND = "ไม่พบเรื่องหรือรหัส PIN ไม่ถูกต้อง"
 """One answer for an unknown number and a wrong PIN (the domain does not tell them apart)."""
 PHOTO_INPUTS = 3
@@ -90,13 +90,6 @@ def detail_value(key: str, value: Any) -> str:
 templates.env.filters["thaidate"] = thai_when
 templates.env.globals["detail_titles"] = DETAIL_TITLES
 templates.env.globals["detail_value"] = detail_value
-
-
-def status_of(exc: DomainError) -> int:
-    for cls in type(exc).__mro__:
-        if cls in STATUS_OF:
-            return STATUS_OF[cls]
-    return 400
 
 
 def messages_of(exc: DomainError) -> list[str]:

@@ -12,7 +12,8 @@ from domain.errors import Conflict, DomainError, InvalidInput, NotEntitled, NotF
 STATUS = {NotFound: 404, NotEntitled: 403, Conflict: 409, InvalidInput: 422}
 
 
-def _status(exc: DomainError) -> int:
+def status_of(exc: DomainError) -> int:
+    """The HTTP status for a domain error (pages use it too)."""
     for cls in type(exc).__mro__:
         if cls in STATUS:
             return STATUS[cls]
@@ -29,7 +30,7 @@ def _errors(exc: ValidationError | RequestValidationError) -> list[dict[str, obj
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
-        return JSONResponse({"detail": exc.message, **exc.detail}, status_code=_status(exc))
+        return JSONResponse({"detail": exc.message, **exc.detail}, status_code=status_of(exc))
 
     @app.exception_handler(ValidationError)
     async def form_error(_: Request, exc: ValidationError) -> JSONResponse:

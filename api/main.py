@@ -47,7 +47,7 @@ def create_app() -> FastAPI:
     app = FastAPI(
         lifespan=lifespan,
         title="ระบบงานอนุมัติและ PDCA เทศบาลนครขอนแก่น",
-        description="Approvals, complaints, screening and PDCA cycles of Khon Kaen City "
+        description="Approvals and complaints of Khon Kaen City "
         "Municipality. Officers sign in at /api/auth/token.",
         version="0.1.0",
     )

@@ -29,6 +29,7 @@ from api.deps import (
     in_transaction,
     sync_case_later,
 )
+from api.errors import status_of
 from api.routes.steps import load_visible_step
 from api.security import issue_token
 from core.db import utcnow
@@ -37,7 +38,7 @@ from domain import audit, authority
 from domain.accounts import authenticate
 from domain.calendar import format_thai_date, parse_thai_date
 from domain.chains import ORIGINATOR, chain_named, load_chains
-from domain.errors import Conflict, DomainError, InvalidInput, NotEntitled, NotFound
+from domain.errors import DomainError, InvalidInput, NotEntitled, NotFound
 from domain.forms import form_class
 from domain.memo import CASE_TYPE as MEMO
 from domain.memo import create_memo
@@ -53,7 +54,6 @@ router = APIRouter(prefix="/pages", tags=["pages"], include_in_schema=False)
 templates = Jinja2Templates(directory=PROJECT_ROOT / "templates" / "pages")
 
 BASE_FIELDS = {"outcome", "comment", "return_to"}
-STATUS_OF = {NotFound: 404, NotEntitled: 403, Conflict: 409, InvalidInput: 422}
 CASE_TITLES = {"memo": "บันทึกข้อความ", "complaint": "เรื่องร้องเรียน"}
 STEP_STATUS_TITLES = {
     StepStatus.open: "รอพิจารณา",
@@ -188,13 +188,6 @@ def error_page(
         session=session,
         settings=settings,
     )
-
-
-def status_of(exc: DomainError) -> int:
-    for cls in type(exc).__mro__:
-        if cls in STATUS_OF:
-            return STATUS_OF[cls]
-    return 400
 
 
 def thai_validation_messages(exc: ValidationError, labels: dict[str, str]) -> list[str]:

@@ -23,7 +23,6 @@ from benchmarks.common import median, new_system, pct, temp_dir
 from core.db import session_scope
 from domain.complaints import register_complaint
 from models.complaint import Channel
-from ops.run import PYTHON
 from ops.seed_complaints import seed_complaints
 
 
@@ -71,7 +70,6 @@ def http_ceiling(n: int = 1000, threads: int = 8) -> None:
     system = new_system("b1-http", extra_env={"KKM_PREFECT_ENABLED": "false"})
     try:
         system.prepare_database(demo=False)
-        system.run([PYTHON, "-m", "ops.seed_complaints"])
         system.start_api()
         client = httpx.Client(base_url=system.api_url, timeout=30)
         lock = threading.Lock()

@@ -28,7 +28,6 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 
 from benchmarks.common import Row, log, median, new_system, pct, wait_for
-from ops.run import PYTHON
 
 GOAL_RATE = 200.0
 GOAL_P95_MS = 50.0
@@ -117,7 +116,6 @@ def run(
         system.start_smtp()
         system.start_prefect_server()
         system.prepare_database(demo=False)
-        system.run([PYTHON, "-m", "ops.seed_complaints"])
         system.deploy()
         system.start_api()
         client = httpx.Client(

@@ -446,6 +446,12 @@ def division_by_code(session: Session, code: str) -> Division:
     return found
 
 
+def in_centre(session: Session, user: User) -> bool:
+    """Whether ``user`` works in the complaint centre's division (สป.)."""
+    centre = division_by_code(session, complaint_policy().centre_division)
+    return user.division_id is not None and user.division_id == centre.id
+
+
 def get_complaint(session: Session, complaint_id: int, *, lock: bool = False) -> Complaint:
     found = session.get(Complaint, complaint_id, with_for_update=lock, populate_existing=lock)
     if found is None:
@@ -1722,12 +1728,7 @@ def can_see_contact(session: Session, *, user: User, complaint: Complaint) -> bo
     """A withheld identity is seen by the centre only (and the officer who took it)."""
     if not complaint.withhold_identity:
         return True
-    centre = session.exec(
-        select(Division).where(Division.code == complaint_policy().centre_division)
-    ).first()
-    return (centre is not None and user.division_id == centre.id) or (
-        user.id == complaint.intake_officer_id
-    )
+    return in_centre(session, user) or (user.id == complaint.intake_officer_id)
 
 
 class ComplaintWorkflow:
@@ -1759,10 +1760,9 @@ class ComplaintWorkflow:
         complaint = session.get(Complaint, case_id)
         if complaint is None:
             return False
-        centre = session.exec(
-            select(Division.id).where(Division.code == complaint_policy().centre_division)
-        ).first()
-        if user.division_id is not None and user.division_id in {centre, complaint.division_id}:
+        if in_centre(session, user) or (
+            user.division_id is not None and user.division_id == complaint.division_id
+        ):
             return True
         if Position(user.position).rank >= Position.deputy_permanent_secretary.rank:
             return True

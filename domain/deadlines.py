@@ -16,7 +16,7 @@ from domain.authority import holders
 from domain.calendar import WorkCalendar
 from domain.notify import queue_email, step_url
 from models.calendar import DeclaredHoliday
-from models.people import ActingAssignment, Position, User
+from models.people import ActingAssignment, CommitteeMember, CommitteeRole, Position, User
 from models.steps import AssigneeKind, HumanStep, NoticeKind, StepNotice, StepStatus
 
 
@@ -50,7 +50,20 @@ class SweepPolicy:
 
 def superiors(session: Session, *, step: HumanStep) -> list[User]:
     """Whom to tell when a step is badly late: holders of the next position up (in the same
-    division while the ladder stays inside one), or for a committee step, its chair's superior."""
+    division while the ladder stays inside one); for a committee step, its chair and secretary,
+    who convene it."""
+    if step.assignee_kind == AssigneeKind.committee:
+        return list(
+            session.exec(
+                select(User)
+                .join(CommitteeMember, col(CommitteeMember.user_id) == User.id)
+                .where(
+                    CommitteeMember.committee_id == step.committee_id,
+                    col(CommitteeMember.role).in_([CommitteeRole.chair, CommitteeRole.secretary]),
+                    User.active == True,  # noqa: E712
+                )
+            )
+        )
     if step.assignee_kind == AssigneeKind.position and step.assignee_position:
         position, division_id = Position(step.assignee_position), step.assignee_division_id
     else:

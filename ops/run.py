@@ -1,9 +1,11 @@
 """`make run`: the whole system on its embedded defaults, in one terminal.
 
-Starts a local SMTP capture, a Prefect server (its own SQLite file), applies the migrations
-and demo data to the application database (another SQLite file), deploys prefect.yaml, starts
-a Prefect process worker and the API, prints where to open everything, and stops all of it on
-Ctrl-C. `LocalSystem` is also what the end-to-end tests start and kill."""
+Starts a local SMTP capture, a Prefect server (its own SQLite file, or PostgreSQL with
+--postgres), applies the migrations and demo data to the application database, deploys
+prefect.yaml, starts a worker on each pool (the in-process worker for case flows, Prefect's
+process worker for the sweeps) and the API, starts the demo cases' flow runs, prints where to
+open everything, and stops all of it on Ctrl-C. `LocalSystem` is also what the end-to-end tests
+start and kill."""
 
 import argparse
 import os
@@ -217,7 +219,7 @@ def main() -> None:
         help="PostgreSQL server for both the application and Prefect, e.g. "
         "postgresql://kkm:kkm@127.0.0.1:55432 (databases kkm_app and kkm_prefect)",
     )
-    parser.add_argument("--workers", type=int, default=1, help="Prefect workers to start")
+    parser.add_argument("--workers", type=int, default=1, help="workers to start on each pool")
     args = parser.parse_args()
     system = LocalSystem(var_dir=args.var, workers=args.workers)
     if args.postgres:

@@ -169,3 +169,23 @@ def test_the_unentitled_learn_nothing_about_the_form(client, engine, people):
         headers=login(client, "chatchai"),
     )
     assert r.status_code == 403 and "allowed" not in r.json()
+
+
+def test_an_acting_order_gives_authority_from_its_start(client, engine, people):
+    now = utcnow()
+    order = {
+        "acting_user_id": people["suda"].id,
+        "for_user_id": people["wichai"].id,
+        "starts_at": (now - timedelta(minutes=1)).isoformat(),
+        "ends_at": (now + timedelta(days=3)).isoformat(),
+        "order_ref": "คำสั่งที่ 1/2570",
+    }
+    refused = client.post("/api/acting-assignments", json=order, headers=login(client, "malee"))
+    assert refused.status_code == 403  # a division director does not sign such orders
+    r = client.post("/api/acting-assignments", json=order, headers=login(client, "kanya"))
+    assert r.status_code == 201, r.text
+    memo_id = submit_memo(engine, people["somchai"])
+    inbox = client.get("/api/inbox", headers=login(client, "suda")).json()
+    assert [i["acting_for"]["id"] for i in inbox if i["step"]["case_id"] == memo_id] == [
+        people["wichai"].id
+    ]

@@ -139,3 +139,20 @@ def test_committee_tie_without_a_casting_vote_does_not_pass(engine, people):
     assert open_step(engine, memo_id).status == StepStatus.open  # 2:2, chair still to vote
     act(engine, people["mayor"], memo_id, outcome="acknowledge")  # the chair breaks no tie
     assert memo(engine, memo_id).status == MemoStatus.rejected  # nobody can vote again
+
+
+def test_a_late_committee_step_escalates_to_its_chair_and_secretary(engine, people):
+    memo_id = to_committee(engine, people)
+    step = open_step(engine, memo_id)
+    policy = SweepPolicy(remind_before=timedelta(hours=24), escalate_after_working_days=2)
+    with Session(engine) as s:
+        sweep_deadlines(s, now=step.due_at + timedelta(days=7), policy=policy)
+        s.commit()
+        escalated = s.exec(
+            select(OutboxEmail).where(OutboxEmail.dedupe_key.startswith("escalation:"))
+        ).all()
+    assert sorted(m.to_address for m in escalated) == [
+        "kanya@khonkaen.go.th",  # secretary
+        "mayor@khonkaen.go.th",  # chair
+        "prasert@khonkaen.go.th",  # acts for the secretary (seed)
+    ]

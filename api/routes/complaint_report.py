@@ -10,7 +10,7 @@ from sqlmodel import Session
 from api.deps import CurrentUser, SessionDep
 from domain import complaint_report as report_domain
 from domain.authority import outranks
-from domain.complaints import complaint_policy, division_by_code
+from domain.complaints import in_centre
 from domain.errors import NotEntitled
 from models.people import Position, User
 
@@ -23,8 +23,7 @@ Month = Annotated[int, Query(ge=1, le=12, description="เดือน 1–12")]
 def _check(session: Session, user: User) -> None:
     if outranks(user, Position.division_director):
         return
-    centre = division_by_code(session, complaint_policy().centre_division)
-    if user.division_id is not None and user.division_id == centre.id:
+    if in_centre(session, user):
         return
     raise NotEntitled("รายงานเรื่องร้องเรียนประจำเดือนเปิดดูได้เฉพาะผู้อำนวยการกองขึ้นไปและสำนักปลัดเทศบาล")
 

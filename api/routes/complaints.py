@@ -717,7 +717,7 @@ def withdraw_by_officer(
 
     def work(session: Session) -> str:
         officer = _me(session, user)
-        if not _in_centre(session, officer):
+        if not domain.in_centre(session, officer):
             raise NotEntitled("เฉพาะศูนย์รับเรื่องร้องเรียนบันทึกการถอนเรื่องได้")
         return domain.withdraw(
             session, complaint_id=complaint_id, reason=data.reason, officer=officer
@@ -733,11 +733,6 @@ def _me(session: Session, user: User) -> User:
     found = session.get(User, user.id)
     assert found is not None
     return found
-
-
-def _in_centre(session: Session, user: User) -> bool:
-    centre = domain.division_by_code(session, domain.complaint_policy().centre_division)
-    return user.division_id == centre.id
 
 
 @router.post("/{complaint_id}/agenda-explanation")

@@ -5,9 +5,9 @@ from typing import Any
 
 from fastapi import APIRouter, status
 from pydantic import BaseModel, Field, model_validator
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
-from api.deps import CurrentUser, SessionDep, SettingsDep
+from api.deps import CurrentUser, EngineDep, SessionDep, SettingsDep, in_transaction
 from domain import audit
 from domain.authority import outranks
 from domain.chains import load_chains
@@ -85,27 +85,30 @@ def list_acting(_: CurrentUser, session: SessionDep) -> list[ActingPublic]:
 @router.post(
     "/acting-assignments", response_model=ActingPublic, status_code=status.HTTP_201_CREATED
 )
-def create_acting(data: ActingCreate, user: CurrentUser, session: SessionDep) -> ActingPublic:
+def create_acting(data: ActingCreate, user: CurrentUser, engine: EngineDep) -> ActingPublic:
     """Record an order that one officer acts for another. Only the permanent secretary or
     above signs such orders here."""
     if not outranks(user, Position.permanent_secretary):
         raise NotEntitled("คำสั่งให้รักษาราชการแทนต้องลงนามโดยปลัดเทศบาลขึ้นไป")
-    for uid in (data.acting_user_id, data.for_user_id):
-        if session.get(User, uid) is None:
-            raise NotFound(f"ไม่พบผู้ใช้รหัส {uid}")
-    row = ActingAssignment(**data.model_dump())
-    session.add(row)
-    session.flush()
-    audit.record(
-        session,
-        case_type="acting",
-        case_id=row.id,  # type: ignore[arg-type]
-        action="acting_assigned",
-        actor=user,
-        detail=data.model_dump(mode="json"),
-    )
-    session.commit()
-    return ActingPublic.model_validate(row, from_attributes=True)
+
+    def work(session: Session) -> ActingPublic:
+        for uid in (data.acting_user_id, data.for_user_id):
+            if session.get(User, uid) is None:
+                raise NotFound(f"ไม่พบผู้ใช้รหัส {uid}")
+        row = ActingAssignment(**data.model_dump())
+        session.add(row)
+        session.flush()
+        audit.record(
+            session,
+            case_type="acting",
+            case_id=row.id,  # type: ignore[arg-type]
+            action="acting_assigned",
+            actor=user,
+            detail=data.model_dump(mode="json"),
+        )
+        return ActingPublic.model_validate(row, from_attributes=True)
+
+    return in_transaction(engine, work)
 
 
 @router.get("/chains")
