@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from core.db import utcnow
-from domain.calendar import BANGKOK, format_thai_date, to_common_year
+from domain.calendar import BANGKOK, format_thai_date, to_buddhist_year, to_common_year
 from domain.errors import InvalidInput
 from domain.notify import queue_email, render_email
 from models.complaint import (
@@ -155,7 +155,7 @@ def previous_month(now: datetime | None = None) -> tuple[int, int]:
     """(year_be, month) of the month before ``now`` in Bangkok."""
     local = (now or utcnow()).astimezone(BANGKOK)
     year, month = (local.year, local.month - 1) if local.month > 1 else (local.year - 1, 12)
-    return year + 543, month
+    return to_buddhist_year(year), month
 
 
 def _share(num: int, den: int, target: float, note: str) -> Share:
