@@ -210,13 +210,23 @@ class CaseSyncQueue:
     """The API's single line to Prefect: requests to sync a case are queued (one entry per
     case however many decisions arrive) and a few consumers work them off. A burst of
     decisions therefore never holds database connections or the event loop while Prefect
-    answers; a request still queued when the API stops is caught by the reconcile sweep."""
+    answers; a request still queued when the API stops is caught by the reconcile sweep.
 
-    def __init__(self, orchestrator: Orchestrator, *, consumers: int = 2) -> None:
+    New cases wait in a line of their own, started one per ``new_case_interval``: a burst of
+    intakes is answered without the API and the Prefect server spending the machine on flow
+    runs meanwhile (B1), decisions go first (B2, B3), and the reconcile sweep starts what is
+    still waiting a minute later."""
+
+    def __init__(
+        self, orchestrator: Orchestrator, *, consumers: int = 2, new_case_interval: float = 0.1
+    ) -> None:
         self.orchestrator = orchestrator
         self.consumers = consumers
+        self.new_case_interval = new_case_interval
         self._queue: asyncio.Queue[tuple[str, int]] = asyncio.Queue()
+        self._new_cases: asyncio.Queue[tuple[str, int]] = asyncio.Queue()
         self._pending: set[tuple[str, int]] = set()
+        self._pending_new: set[tuple[str, int]] = set()
         self._tasks: list[asyncio.Task[None]] = []
         self._retries: dict[tuple[str, int], int] = {}
         self.follow_up_tries = 60
@@ -231,14 +241,22 @@ class CaseSyncQueue:
             asyncio.get_running_loop().call_later(1.0, self.request, case_type, case_id)
 
     def request(self, case_type: str, case_id: int) -> None:
-        """Ask for the case's flow run to catch up; returns at once."""
+        """Ask for the case's flow run to catch up (after a decision); returns at once."""
         key = (case_type, case_id)
         if key not in self._pending:
             self._pending.add(key)
             self._queue.put_nowait(key)
 
+    def request_new(self, case_type: str, case_id: int) -> None:
+        """Ask for a new case's flow run to be started, in its turn; returns at once."""
+        key = (case_type, case_id)
+        if key not in self._pending_new:
+            self._pending_new.add(key)
+            self._new_cases.put_nowait(key)
+
     async def start(self) -> None:
         self._tasks = [asyncio.create_task(self._consume()) for _ in range(self.consumers)]
+        self._tasks.append(asyncio.create_task(self._start_new_cases()))
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -248,21 +266,36 @@ class CaseSyncQueue:
 
     async def drain(self) -> None:
         """Wait until everything requested so far has been synced (tests, shutdown)."""
+        await self._new_cases.join()
         await self._queue.join()
+
+    async def _sync(self, case_type: str, case_id: int) -> None:
+        try:
+            report = await self.orchestrator.sync_case(case_type, case_id)
+            self._follow_up(case_type, case_id, in_flight=bool(report.in_flight))
+        except Exception:
+            log.warning(
+                "could not sync %s-%s with Prefect now; the reconcile sweep will",
+                case_type,
+                case_id,
+                exc_info=True,
+            )
 
     async def _consume(self) -> None:
         while True:
-            case_type, case_id = await self._queue.get()
-            self._pending.discard((case_type, case_id))
+            key = await self._queue.get()
+            self._pending.discard(key)
             try:
-                report = await self.orchestrator.sync_case(case_type, case_id)
-                self._follow_up(case_type, case_id, in_flight=bool(report.in_flight))
-            except Exception:
-                log.warning(
-                    "could not sync %s-%s with Prefect now; the reconcile sweep will",
-                    case_type,
-                    case_id,
-                    exc_info=True,
-                )
+                await self._sync(*key)
             finally:
                 self._queue.task_done()
+
+    async def _start_new_cases(self) -> None:
+        while True:
+            key = await self._new_cases.get()
+            self._pending_new.discard(key)
+            try:
+                await self._sync(*key)
+                await asyncio.sleep(self.new_case_interval)
+            finally:
+                self._new_cases.task_done()

@@ -92,9 +92,16 @@ def in_transaction(engine: Engine, work: Callable[[Session], T], *, attempts: in
     raise AssertionError("unreachable")
 
 
-async def sync_case_later(case_sync: CaseSyncQueue | None, case_type: str, case_id: int) -> None:
-    """After the response: queue the case for its flow run to catch up. If Prefect is down
-    the reconcile sweep does it later; the decision is already safe in the database. Async so
-    that it runs on the event loop, where the queue lives (it only enqueues)."""
-    if case_sync is not None:
+async def sync_case_later(
+    case_sync: CaseSyncQueue | None, case_type: str, case_id: int, *, new_case: bool = False
+) -> None:
+    """After the response: queue the case for its flow run to catch up (``new_case``: to be
+    started in its turn). If Prefect is down the reconcile sweep does it later; the decision
+    is already safe in the database. Async so that it runs on the event loop, where the
+    queue lives (it only enqueues)."""
+    if case_sync is None:
+        return
+    if new_case:
+        case_sync.request_new(case_type, case_id)
+    else:
         case_sync.request(case_type, case_id)

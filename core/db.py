@@ -1,5 +1,6 @@
 """Database engine and sessions; SQLite by default, PostgreSQL by one setting."""
 
+import fcntl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,7 +46,6 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 30},
-            pool_pre_ping=True,
             pool_size=20,  # as many as the API's thread pool may use at once (40)
             max_overflow=20,
         )
@@ -63,7 +63,7 @@ def make_engine(url: str) -> Engine:
         # Writers of this process queue on a lock of their own before SQLite's: a thread
         # waiting in SQLite's busy handler sleeps in steps of up to 100 ms, one waiting here is
         # woken as soon as the writer before it ends (B1: the p95 of a burst of intakes).
-        turn = threading.Lock()
+        turn = WriterTurn(engine.url.database)
         held = threading.local()  # a transaction begins and ends on one thread
 
         def _end_turn(*_: Any) -> None:
@@ -101,6 +101,30 @@ def make_engine(url: str) -> Engine:
 WRITER_OPTION = "kkm_writer"
 
 
+class WriterTurn:
+    """Writers to one SQLite file take turns: threads of this process on a lock, processes
+    (several API workers) on an flock of ``<database>.writer`` beside it. Both wake the next
+    writer the moment the last one ends, where SQLite's busy handler sleeps up to 100 ms."""
+
+    def __init__(self, database: str | None) -> None:
+        self._threads = threading.Lock()
+        self._file = None
+        if database and database != ":memory:" and not database.startswith("file:"):
+            self._file = open(f"{database}.writer", "a+b")  # noqa: SIM115 - held for the process
+
+    def acquire(self, timeout: float) -> bool:
+        if not self._threads.acquire(timeout=timeout):
+            return False
+        if self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_EX)
+        return True
+
+    def release(self) -> None:
+        if self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+        self._threads.release()
+
+
 def begin_writing(session: Session) -> None:
     """Start ``session``'s transaction as a writer (matters on SQLite; harmless elsewhere)."""
     session.connection(execution_options={WRITER_OPTION: True})
@@ -133,10 +157,5 @@ def insert_ignoring_duplicates(
 
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     key = list(table.primary_key.columns)[0]
-    stmt = (
-        dialect.insert(table)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=unique)
-        .returning(key)
-    )
-    return session.execute(stmt).first() is not None
+    stmt = dialect.insert(table).on_conflict_do_nothing(index_elements=unique).returning(key)
+    return session.execute(stmt, values).first() is not None

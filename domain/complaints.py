@@ -54,7 +54,6 @@ from models.complaint import (
     ComplaintPhoto,
     ComplaintRating,
     ComplaintSchedule,
-    ComplaintSequence,
     ComplaintStatus,
     NoticeStage,
     PhotoData,
@@ -469,27 +468,28 @@ def by_number(session: Session, number: str) -> Complaint | None:
 @dataclass(frozen=True)
 class Registered:
     complaint: Complaint
+    category_name: str
     pin: str
     """Shown once, on the receipt; only its hash is stored."""
-    duplicates: list["DuplicateCandidate"]
+    duplicates: list["DuplicateCandidate"] | None
+    """Open complaints nearby of the same category; None until intake is completed."""
 
 
 def next_number(session: Session, *, at: datetime, prefix: str = "KKC") -> str:
-    """KKC-<BE year>-<6-digit sequence of that year>. The year's row is locked by the UPDATE,
-    so concurrent registrations queue on it and never share a number."""
+    """KKC-<BE year>-<6-digit sequence of that year>, in one upsert: the year's row is locked
+    by it, so concurrent registrations queue on it and never share a number."""
     year = to_buddhist_year(at.astimezone(BANGKOK).year)
-    table = ComplaintSequence.__table__  # type: ignore[attr-defined]
-    insert_ignoring_duplicates(session, table, {"year": year, "last": 0}, ["year"])
-    last = session.execute(
-        sa.update(table)
-        .where(table.c.year == year)
-        .values(last=table.c.last + 1)
-        .returning(table.c.last)
-    ).scalar_one()
+    last = session.execute(_NEXT_NUMBER, {"year": year}).scalar_one()
     return f"{prefix}-{year}-{last:06d}"
 
 
-def register_complaint(
+_NEXT_NUMBER = sa.text(
+    "INSERT INTO complaintsequence (year, last) VALUES (:year, 1) "
+    "ON CONFLICT (year) DO UPDATE SET last = complaintsequence.last + 1 RETURNING last"
+)
+
+
+def receive_complaint(
     session: Session,
     *,
     data: ComplaintCreate | dict[str, Any],
@@ -499,8 +499,9 @@ def register_complaint(
     now: datetime | None = None,
     policy: ComplaintPolicy | None = None,
 ) -> Registered:
-    """Register a complaint from any channel; issue its number and PIN at once; open the
-    centre's jurisdiction check; request the flow run. Everything or nothing is written.
+    """Store a complaint from any channel and issue its number and PIN: all that must be
+    written before the complainant is answered. ``complete_intake`` does the rest, in the
+    same transaction (``register_complaint``) or as the first task of the complaint's flow.
 
     Photos come as ``photos`` (already read bytes) and/or base64 in ``data.photos``."""
     policy = policy or complaint_policy()
@@ -549,16 +550,78 @@ def register_complaint(
         photos=len(checked),
         expected_at=complaint.expected_at,
     )
-    dups = find_duplicates(session, complaint=complaint, policy=policy)
-    _open_screening(session, complaint, cat, dups, policy, now)
     request_flow_run(
         session,
         case_type=CASE_TYPE,
         case_id=complaint.id,  # type: ignore[arg-type]
         parameters={"complaint_id": complaint.id},
     )
+    return Registered(complaint, cat.name, pin, None)
+
+
+def complete_intake(
+    session: Session, complaint: Complaint, *, policy: ComplaintPolicy | None = None
+) -> list["DuplicateCandidate"] | None:
+    """Search for duplicates, open the centre's jurisdiction check (due a working day after
+    the complaint arrived) and queue the receipt mail. Once: None if it was already done
+    (a concurrent caller waits on the row and then finds it done)."""
+    policy = policy or complaint_policy()
+    claimed = session.execute(
+        sa.update(Complaint)
+        .where(col(Complaint.id) == complaint.id, col(Complaint.intake_completed_at).is_(None))
+        .values(intake_completed_at=utcnow())
+    ).rowcount
+    if not claimed:
+        return None
+    session.refresh(complaint)
+    if complaint.status != ComplaintStatus.screening:
+        return []  # withdrawn in the seconds before: nothing left to check
+    cat = category(session, complaint.category_code, active_only=False)
+    dups = find_duplicates(session, complaint=complaint, policy=policy)
+    _open_screening(session, complaint, cat, dups, policy, complaint.registered_at)
     _tell_complainant(session, complaint, "received", dedupe="received")
-    return Registered(complaint, pin, dups)
+    return dups
+
+
+def register_complaint(
+    session: Session,
+    *,
+    data: ComplaintCreate | dict[str, Any],
+    channel: Channel,
+    officer: User | None = None,
+    photos: Sequence[PhotoData] = (),
+    now: datetime | None = None,
+    policy: ComplaintPolicy | None = None,
+) -> Registered:
+    """Receive a complaint and complete its intake in one transaction: everything or nothing
+    is written (where no Prefect worker will complete it, and in the tests)."""
+    policy = policy or complaint_policy()
+    registered = receive_complaint(
+        session,
+        data=data,
+        channel=channel,
+        officer=officer,
+        photos=photos,
+        now=now,
+        policy=policy,
+    )
+    dups = complete_intake(session, registered.complaint, policy=policy)
+    return Registered(registered.complaint, registered.category_name, registered.pin, dups)
+
+
+def complete_waiting_intakes(
+    session: Session, *, older_than: timedelta = timedelta(seconds=30), limit: int = 500
+) -> int:
+    """Complete intakes that no flow has taken up (Prefect behind or down): the sweep's
+    guarantee that a stored complaint reaches the centre within about a minute."""
+    cutoff = utcnow() - older_than
+    waiting = session.exec(
+        select(Complaint)
+        .where(col(Complaint.intake_completed_at).is_(None), Complaint.registered_at < cutoff)
+        .order_by(col(Complaint.id))
+        .limit(limit)
+    ).all()
+    return sum(complete_intake(session, c) is not None for c in waiting)
 
 
 class PinGuessLimit:
@@ -1774,8 +1837,13 @@ class ComplaintWorkflow:
         return any(user.id in {h.id for h in holders(session, step=s)} for s in steps)
 
     def is_finished(self, session: Session, *, case_id: int) -> bool:
-        """No step left to wait on (a low rating later opens one and wakes the run)."""
-        return not open_steps_of_case(session, case_type=CASE_TYPE, case_id=case_id)
+        """Intake completed and no step left to wait on (a low rating later opens one and
+        wakes the run)."""
+        complaint = session.get(Complaint, case_id)
+        if complaint is None:
+            return True
+        waiting = open_steps_of_case(session, case_type=CASE_TYPE, case_id=case_id)
+        return complaint.intake_completed_at is not None and not waiting
 
 
 register(ComplaintWorkflow())

@@ -2,21 +2,36 @@
 steps (the database decides; the flow waits, suspended, and delivers the complaint's mail), and
 ``complaint-escalation`` is the scheduled chase of divisions that have not reported."""
 
+from anyio import to_thread
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from adapters.mail import deliver_outbox
 from core.db import get_engine, session_scope
 from core.settings import get_settings
-from domain.complaints import CASE_TYPE, sweep_escalations
+from domain.complaints import CASE_TYPE, complete_intake, sweep_escalations
 from flows.common import deliver_case_mail, follow_case
 from models.complaint import Complaint
 
 
+def _complete_intake(complaint_id: int) -> bool:
+    with session_scope() as session:
+        complaint = session.get(Complaint, complaint_id)
+        return complaint is not None and complete_intake(session, complaint) is not None
+
+
+@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=2)
+async def complete_complaint_intake(complaint_id: int) -> bool:
+    """The rest of intake after the API stored the complaint (a no-op if already done)."""
+    return await to_thread.run_sync(_complete_intake, complaint_id)
+
+
 @flow(name="complaint-handling", log_prints=True)
 async def complaint_handling(complaint_id: int) -> str:
-    """Follow complaint ``complaint_id``: jurisdiction check, the division's receipt, schedule
-    and result, the centre's decisions; suspended while people decide."""
+    """Follow complaint ``complaint_id``: complete its intake, then the jurisdiction check,
+    the division's receipt, schedule and result, the centre's decisions; suspended while
+    people decide."""
+    await complete_complaint_intake(complaint_id)
     await follow_case(CASE_TYPE, complaint_id)
     await deliver_case_mail(CASE_TYPE, complaint_id)
     with session_scope() as session:

@@ -1,11 +1,12 @@
 """Scheduled sweeps (prefect.yaml): deadlines, mail delivery, and repair of lost flow runs."""
 
-from adapters.mail import deliver_outbox
 from prefect import flow, get_run_logger
 
+from adapters.mail import deliver_outbox
 from adapters.orchestrator import Orchestrator
 from core.db import get_engine, session_scope
 from core.settings import get_settings
+from domain.complaints import complete_waiting_intakes
 from domain.deadlines import sweep_deadlines
 
 
@@ -27,8 +28,11 @@ async def deliver_mail() -> int:
 
 
 @flow(name="reconcile-flows")
-async def reconcile_flows() -> dict[str, list[str]]:
-    """Start missing case runs, resume runs whose step was decided, restart lost runs."""
+async def reconcile_flows() -> dict[str, list[str] | int]:
+    """Complete complaint intakes no flow has taken up yet, then start missing case runs,
+    resume runs whose step was decided, restart lost runs."""
+    with session_scope() as session:
+        intakes = complete_waiting_intakes(session)
     report = await Orchestrator(get_engine()).reconcile()
-    get_run_logger().info("reconcile: %s", report)
-    return vars(report)
+    get_run_logger().info("reconcile: %s; complaint intakes completed %d", report, intakes)
+    return {**vars(report), "intakes_completed": intakes}

@@ -159,6 +159,12 @@ class Complaint(SQLModel, table=True):
     agency_acknowledged_on: date | None = None
     merged_into_id: int | None = Field(default=None, foreign_key="complaint.id", index=True)
     registered_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    intake_completed_at: datetime | None = Field(
+        default=None,
+        sa_type=UTCDateTime,
+        index=True,
+        description="Duplicates searched, jurisdiction check opened, receipt queued",
+    )
     expected_at: datetime = Field(sa_type=UTCDateTime, description="Category days, or extended")
     planned_date: date | None = Field(default=None, description="When the division will act")
     result: str | None = Field(default=None, sa_type=sa.Text)

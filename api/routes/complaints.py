@@ -80,7 +80,10 @@ class ComplaintReceipt(BaseModel):
     expected_day: str
     receipt_url: str = Field(description="ใบรับเรื่องฉบับผู้ร้อง (HTML พิมพ์ได้)")
     track_url: str
-    possible_duplicates: int
+    possible_duplicates: int | None = Field(
+        description="เรื่องที่ยังเปิดอยู่ใกล้เคียงในหมวดเดียวกัน; null: ยังไม่ได้ตรวจ "
+        "(ศูนย์ฯ ตรวจเมื่อรับเรื่องเข้าระบบครบ)"
+    )
 
 
 class Credentials(BaseModel):
@@ -209,22 +212,21 @@ def _urls(number: str, pin: str) -> tuple[str, str]:
     )
 
 
-def receipt_for(session: Session, registered: domain.Registered) -> ComplaintReceipt:
+def receipt_for(registered: domain.Registered) -> ComplaintReceipt:
     c = registered.complaint
-    cat = session.get(ComplaintCategory, c.category_code)
     receipt_url, track_url = _urls(c.number, registered.pin)
     return ComplaintReceipt(
         number=c.number,
         pin=registered.pin,
         status=c.status,
         status_title=ComplaintStatus(c.status).thai,
-        category_name=cat.name if cat else c.category_code,
+        category_name=registered.category_name,
         registered_at=c.registered_at,
         expected_at=c.expected_at,
         expected_day=format_thai_date(c.expected_at),
         receipt_url=receipt_url,
         track_url=track_url,
-        possible_duplicates=len(registered.duplicates),
+        possible_duplicates=None if registered.duplicates is None else len(registered.duplicates),
     )
 
 
@@ -263,17 +265,20 @@ def register(
     background: BackgroundTasks,
     case_sync: Any,
 ) -> ComplaintReceipt:
-    """Register a complaint in one transaction, then queue its flow run; the receipt."""
+    """Store the complaint in one transaction, answer with its receipt, then queue its flow
+    run. Where Prefect runs, completing the intake (duplicates, the centre's check, the
+    receipt mail) is the flow's first task, so a burst is answered at the pace of storing
+    alone; without Prefect it is done here, in the same transaction."""
+    intake = domain.register_complaint if case_sync is None else domain.receive_complaint
+    parsed = domain.parse_complaint(data)  # before the write transaction, which holds a lock
 
-    def work(session: Session) -> tuple[ComplaintReceipt, int]:
+    def work(session: Session) -> domain.Registered:
         officer = session.get(User, officer_id) if officer_id else None
-        registered = domain.register_complaint(
-            session, data=data, channel=channel, officer=officer, photos=photos
-        )
-        return receipt_for(session, registered), registered.complaint.id  # type: ignore[return-value]
+        return intake(session, data=parsed, channel=channel, officer=officer, photos=photos)
 
-    receipt, complaint_id = in_transaction(engine, work)
-    background.add_task(sync_case_later, case_sync, CASE, complaint_id)
+    registered = in_transaction(engine, work)
+    background.add_task(sync_case_later, case_sync, CASE, registered.complaint.id, new_case=True)
+    receipt = receipt_for(registered)
     return receipt
 
 

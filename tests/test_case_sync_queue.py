@@ -1,0 +1,42 @@
+"""The API's queue to Prefect: decisions are synced at once; new cases are started one per
+interval, so a burst of intakes does not spend the machine on flow runs while people wait for
+answers. (The real Prefect path is in tests/test_system.py and tests/test_complaint_system.py;
+here a recorder stands in for the orchestrator to time the queue's own order.)"""
+
+import asyncio
+import time
+
+from adapters.orchestrator import CaseSyncQueue, SyncReport
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.synced: list[tuple[tuple[str, int], float]] = []
+
+    async def sync_case(self, case_type: str, case_id: int) -> SyncReport:
+        self.synced.append(((case_type, case_id), time.monotonic()))
+        return SyncReport()
+
+
+def test_new_cases_are_paced_and_decisions_do_not_wait_behind_them():
+    recorder = Recorder()
+
+    async def scenario() -> float:
+        queue = CaseSyncQueue(recorder, new_case_interval=0.2)  # type: ignore[arg-type]
+        await queue.start()
+        t0 = time.monotonic()
+        for case_id in (1, 2, 3, 1):  # the repeat of 1 is still queued: one entry
+            queue.request_new("complaint", case_id)
+        await asyncio.sleep(0.05)
+        queue.request("memo", 9)
+        await queue.drain()
+        await queue.stop()
+        return t0
+
+    t0 = asyncio.run(scenario())
+    order = [key for key, _ in recorder.synced]
+    assert order == [("complaint", 1), ("memo", 9), ("complaint", 2), ("complaint", 3)]
+    at = {key: t - t0 for key, t in recorder.synced}
+    assert at[("memo", 9)] < 0.15  # not behind the two new cases still waiting
+    assert at[("complaint", 2)] - at[("complaint", 1)] >= 0.19
+    assert at[("complaint", 3)] - at[("complaint", 2)] >= 0.19
