@@ -15,7 +15,7 @@ MYPY_PATHS := core models domain adapters api flows
 help:
 	@echo "make venv         สร้าง .venv และติดตั้งแพ็กเกจ / create .venv and pip install -e '.[dev]'"
 	@echo "make run          เปิดระบบทั้งหมดในเครื่องนี้ / start everything locally, print the URLs"
-	@echo "make run-scaled   แบบขยาย: PostgreSQL + worker 2 ตัว / PostgreSQL for app and Prefect, 2 workers"
+	@echo "make run-scaled   แบบขยาย: PostgreSQL + worker 2 ตัว / PostgreSQL for app and Prefect, 2 workers, 2 API processes"
 	@echo "make test         ทดสอบทั้งหมดกับ PostgreSQL และเบราว์เซอร์ / full test suite (PostgreSQL + Chromium)"
 	@echo "make test-sqlite  ทดสอบเร็วด้วย SQLite / quick tests without PostgreSQL"
 	@echo "make lint         ตรวจโค้ด ruff และ mypy / ruff check + format check + mypy (advisory)"
@@ -41,7 +41,7 @@ run: venv
 # The scale-out shape on one machine: PostgreSQL for the application and Prefect, two workers.
 run-scaled: venv
 	@bash ops/postgres.sh start >/dev/null
-	$(VPY) -m ops.run --postgres postgresql://kkm:kkm@127.0.0.1:$${KKM_PG_PORT:-55432} --workers 2
+	$(VPY) -m ops.run --postgres postgresql://kkm:kkm@127.0.0.1:$${KKM_PG_PORT:-55432} --workers 2 --api-processes 2
 
 # ops/postgres.sh prints chatter on stderr and the URL as its last stdout line.
 test: venv

@@ -143,6 +143,7 @@ def new_system(
         ports=Ports(api=free_port(), prefect=free_port(), smtp=free_port()),
         extra_env=extra_env or {},
         workers=workers,
+        api_processes=2 if postgres else 1,  # as `make run-scaled`
     )
     if postgres:
         host = PG_ADMIN.split("://", 1)[1].rsplit("/", 1)[0]

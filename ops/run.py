@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,9 @@ class LocalSystem:
     database_url: str | None = None
     prefect_database_url: str | None = None
     workers: int = 1
+    api_processes: int = 1
+    """uvicorn worker processes. More than one pays on PostgreSQL; on SQLite they only
+    contend for the one write lock (B1 in benchmarks/NOTES.md: slower with two)."""
     extra_env: dict[str, str] = field(default_factory=dict)
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
@@ -92,8 +96,15 @@ class LocalSystem:
     def _spawn(self, name: str, args: list[str]) -> None:
         env = self.env()
         log = (self.var_dir / f"{name}.log").open("ab")
+        # Its own process group: stopping or killing a component reaches its children too
+        # (uvicorn's worker processes, a process worker's flow runs).
         self.procs[name] = subprocess.Popen(
-            args, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            args,
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def run(self, args: list[str], *, check: bool = True) -> str:
@@ -169,6 +180,8 @@ class LocalSystem:
                 "127.0.0.1",
                 "--port",
                 str(self.ports.api),
+                "--workers",
+                str(self.api_processes),
             ],
         )
         self._wait_http(f"{self.api_url}/healthz")
@@ -180,7 +193,8 @@ class LocalSystem:
     def kill(self, name: str) -> None:
         """Kill a component hard (SIGKILL), as a crash or a power cut would."""
         proc = self.procs.pop(name)
-        proc.kill()
+        with suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
 
     def stop(self) -> None:
@@ -193,7 +207,9 @@ class LocalSystem:
             try:
                 self.procs[name].wait(timeout=20)
             except subprocess.TimeoutExpired:
-                self.procs[name].kill()
+                with suppress(ProcessLookupError):
+                    os.killpg(self.procs[name].pid, signal.SIGKILL)
+                self.procs[name].wait(timeout=10)
         self.procs.clear()
 
     def start_all(self, *, demo: bool = True) -> None:
@@ -220,8 +236,11 @@ def main() -> None:
         "postgresql://kkm:kkm@127.0.0.1:55432 (databases kkm_app and kkm_prefect)",
     )
     parser.add_argument("--workers", type=int, default=1, help="workers to start on each pool")
+    parser.add_argument(
+        "--api-processes", type=int, default=1, help="API processes (2+ with --postgres)"
+    )
     args = parser.parse_args()
-    system = LocalSystem(var_dir=args.var, workers=args.workers)
+    system = LocalSystem(var_dir=args.var, workers=args.workers, api_processes=args.api_processes)
     if args.postgres:
         host = args.postgres.split("://", 1)[1].rstrip("/")
         system.database_url = f"postgresql+psycopg://{host}/kkm_app"

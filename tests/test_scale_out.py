@@ -1,8 +1,10 @@
 """The scale-out shape: PostgreSQL for the application and for Prefect, two Prefect workers on
-each work pool (what `make run-scaled` starts). Cases started at once all complete."""
+each work pool and two API processes (what `make run-scaled` starts). Cases started at once
+all complete."""
 
 import os
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
 import psycopg
@@ -38,6 +40,7 @@ def scaled(tmp_path_factory):
         database_url=f"postgresql+psycopg://{host}/kkm_scale_app",
         prefect_database_url=f"postgresql+asyncpg://{host}/kkm_scale_prefect",
         workers=2,
+        api_processes=2,
     )
     try:
         system.start_all(demo=False)
@@ -54,6 +57,9 @@ def test_two_workers_on_postgresql_complete_every_case(scaled):
 
     for pool in ("cases", "municipal"):  # case flows, and the scheduled sweeps
         wait_for(lambda p=pool: len(online_workers(p)) == 2, what=f"2 workers on {pool}")
+    api = scaled.procs["api"].pid
+    children = Path(f"/proc/{api}/task/{api}/children").read_text().split()
+    assert len(children) >= 2, children  # uvicorn's two API processes (and its helper, if any)
 
     author = Officer(scaled, "somchai")
     memo_ids = [
