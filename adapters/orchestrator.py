@@ -212,19 +212,29 @@ class CaseSyncQueue:
     decisions therefore never holds database connections or the event loop while Prefect
     answers; a request still queued when the API stops is caught by the reconcile sweep.
 
-    New cases wait in a line of their own, started one per ``new_case_interval``: a burst of
-    intakes is answered without the API and the Prefect server spending the machine on flow
-    runs meanwhile (B1), decisions go first (B2, B3), and the reconcile sweep starts what is
-    still waiting a minute later."""
+    New cases wait in a line of their own: their runs are started once new cases stop
+    arriving for ``new_case_quiet`` seconds (or a case has waited ``new_case_max_wait``), one
+    per ``new_case_interval``. A burst of intakes is thus answered without the API and the
+    Prefect server spending the machine on flow runs meanwhile (B1), decisions go first (B2,
+    B3), and the reconcile sweep starts whatever is still waiting a minute later."""
 
     def __init__(
-        self, orchestrator: Orchestrator, *, consumers: int = 2, new_case_interval: float = 0.1
+        self,
+        orchestrator: Orchestrator,
+        *,
+        consumers: int = 2,
+        new_case_interval: float = 0.1,
+        new_case_quiet: float = 0.5,
+        new_case_max_wait: float = 30.0,
     ) -> None:
         self.orchestrator = orchestrator
         self.consumers = consumers
         self.new_case_interval = new_case_interval
+        self.new_case_quiet = new_case_quiet
+        self.new_case_max_wait = new_case_max_wait
+        self._last_new_case = 0.0
         self._queue: asyncio.Queue[tuple[str, int]] = asyncio.Queue()
-        self._new_cases: asyncio.Queue[tuple[str, int]] = asyncio.Queue()
+        self._new_cases: asyncio.Queue[tuple[tuple[str, int], float]] = asyncio.Queue()
         self._pending: set[tuple[str, int]] = set()
         self._pending_new: set[tuple[str, int]] = set()
         self._tasks: list[asyncio.Task[None]] = []
@@ -250,9 +260,10 @@ class CaseSyncQueue:
     def request_new(self, case_type: str, case_id: int) -> None:
         """Ask for a new case's flow run to be started, in its turn; returns at once."""
         key = (case_type, case_id)
+        self._last_new_case = asyncio.get_running_loop().time()
         if key not in self._pending_new:
             self._pending_new.add(key)
-            self._new_cases.put_nowait(key)
+            self._new_cases.put_nowait((key, self._last_new_case))
 
     async def start(self) -> None:
         self._tasks = [asyncio.create_task(self._consume()) for _ in range(self.consumers)]
@@ -291,10 +302,16 @@ class CaseSyncQueue:
                 self._queue.task_done()
 
     async def _start_new_cases(self) -> None:
+        loop = asyncio.get_running_loop()
         while True:
-            key = await self._new_cases.get()
-            self._pending_new.discard(key)
+            key, requested_at = await self._new_cases.get()
             try:
+                latest = requested_at + self.new_case_max_wait
+                while (quiet := loop.time() - self._last_new_case) < self.new_case_quiet:
+                    if loop.time() >= latest:
+                        break
+                    await asyncio.sleep(self.new_case_quiet - quiet)
+                self._pending_new.discard(key)
                 await self._sync(*key)
                 await asyncio.sleep(self.new_case_interval)
             finally:

@@ -1,7 +1,8 @@
-"""The API's queue to Prefect: decisions are synced at once; new cases are started one per
-interval, so a burst of intakes does not spend the machine on flow runs while people wait for
-answers. (The real Prefect path is in tests/test_system.py and tests/test_complaint_system.py;
-here a recorder stands in for the orchestrator to time the queue's own order.)"""
+"""The API's queue to Prefect: decisions are synced at once; new cases are started once intake
+pauses, one per interval, so a burst of intakes does not spend the machine on flow runs while
+people wait for answers. (The real Prefect path is in tests/test_system.py and
+tests/test_complaint_system.py; here a recorder stands in for the orchestrator to time the
+queue's own order.)"""
 
 import asyncio
 import time
@@ -22,7 +23,9 @@ def test_new_cases_are_paced_and_decisions_do_not_wait_behind_them():
     recorder = Recorder()
 
     async def scenario() -> float:
-        queue = CaseSyncQueue(recorder, new_case_interval=0.2)  # type: ignore[arg-type]
+        queue = CaseSyncQueue(  # type: ignore[arg-type]
+            recorder, new_case_interval=0.2, new_case_quiet=0.0
+        )
         await queue.start()
         t0 = time.monotonic()
         for case_id in (1, 2, 3, 1):  # the repeat of 1 is still queued: one entry
@@ -40,3 +43,29 @@ def test_new_cases_are_paced_and_decisions_do_not_wait_behind_them():
     assert at[("memo", 9)] < 0.15  # not behind the two new cases still waiting
     assert at[("complaint", 2)] - at[("complaint", 1)] >= 0.19
     assert at[("complaint", 3)] - at[("complaint", 2)] >= 0.19
+
+
+def test_new_cases_wait_for_a_pause_in_intake_but_not_for_ever():
+    recorder = Recorder()
+
+    async def scenario(max_wait: float) -> float:
+        queue = CaseSyncQueue(  # type: ignore[arg-type]
+            recorder, new_case_interval=0.0, new_case_quiet=0.3, new_case_max_wait=max_wait
+        )
+        await queue.start()
+        for case_id in range(1, 11):  # one new case every 50 ms for half a second
+            queue.request_new("complaint", case_id)
+            await asyncio.sleep(0.05)
+        last_request = time.monotonic()
+        await queue.drain()
+        await queue.stop()
+        return last_request
+
+    last_request = asyncio.run(scenario(max_wait=30))
+    starts = [t for _, t in recorder.synced]
+    assert len(starts) == 10
+    assert min(starts) - last_request >= 0.2  # none while the burst went on
+
+    recorder.synced.clear()
+    last_request = asyncio.run(scenario(max_wait=0.2))  # a case waits at most this long
+    assert min(t for _, t in recorder.synced) < last_request
