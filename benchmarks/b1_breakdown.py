@@ -1,9 +1,11 @@
 """Where B1's time goes (not part of `make bench`; `python -m benchmarks.b1_breakdown`):
 
-1. intake in-process: ``register_complaint`` + commit in one writer transaction on a fresh
-   SQLite file (what the API does inside its BEGIN IMMEDIATE, i.e. while it holds SQLite's
-   single write lock), timed and profiled with cProfile (top functions by cumulative time);
-2. the same work batched: ``batch`` complaints per transaction (group commit), per complaint;
+1. intake in-process: ``receive_complaint`` + commit in one writer transaction on a fresh
+   SQLite file (what the API does before answering, inside its BEGIN IMMEDIATE, i.e. while it
+   holds SQLite's single write lock), timed and profiled with cProfile (top functions by
+   cumulative time); ``register_complaint`` (both stages of intake, as without Prefect) timed
+   beside it;
+2. the whole intake batched: ``batch`` complaints per transaction (group commit), per complaint;
 3. the HTTP ceiling of the API on this machine: GET /api/complaints/public/categories (one
    small read, no write) from 8 client threads, API alone (KKM_PREFECT_ENABLED=false)."""
 
@@ -21,7 +23,7 @@ from benchmarks.appdb import fresh_database
 from benchmarks.b1_intake import form
 from benchmarks.common import median, new_system, pct, temp_dir
 from core.db import session_scope
-from domain.complaints import register_complaint
+from domain.complaints import receive_complaint, register_complaint
 from models.complaint import Channel
 from ops.seed_complaints import seed_complaints
 
@@ -33,21 +35,25 @@ def in_process(n: int = 300, batch: int = 20) -> None:
         session.commit()
     from api.deps import in_transaction
 
-    def one(i: int) -> None:
+    def whole(i: int) -> None:
         in_transaction(engine, lambda s: register_complaint(s, data=form(i), channel=Channel.web))
 
-    for i in range(10):
-        one(i)
-    times = []
-    for i in range(n):
-        t = time.perf_counter()
-        one(1000 + i)
-        times.append(time.perf_counter() - t)
-    print(
-        f"in-process, one per transaction: p50 {median(times) * 1000:.1f} ms, "
-        f"p95 {pct(times, 95) * 1000:.1f} ms → at most {1 / median(times):.0f}/s "
-        "with the write lock held for all of it"
-    )
+    def one(i: int) -> None:
+        in_transaction(engine, lambda s: receive_complaint(s, data=form(i), channel=Channel.web))
+
+    for label, intake, base in (("received", one, 1000), ("received and completed", whole, 3000)):
+        for i in range(10):
+            intake(base + n + i)
+        times = []
+        for i in range(n):
+            t = time.perf_counter()
+            intake(base + i)
+            times.append(time.perf_counter() - t)
+        print(
+            f"in-process, {label}, one per transaction: p50 {median(times) * 1000:.1f} ms, "
+            f"p95 {pct(times, 95) * 1000:.1f} ms → at most {1 / median(times):.0f}/s "
+            "with the write lock held for all of it"
+        )
     prof = cProfile.Profile()
     prof.enable()
     for i in range(n):

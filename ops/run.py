@@ -44,6 +44,22 @@ class Ports:
     smtp: int = 8025
 
 
+SQLITE_PREFECT_SERVICES_OFF = {
+    f"PREFECT_SERVER_SERVICES_{name}_ENABLED": "false"
+    for name in (
+        "LATE_RUNS",
+        "PAUSE_EXPIRATIONS",
+        "TRIGGERS",
+        "TASK_RUN_RECORDER",
+        "EVENT_PERSISTER",
+    )
+}
+"""Prefect services that write to its database and that this system does without: runs are
+never late (workers poll every 0.5 s), suspends have no timeout, no automations; task runs and
+the event feed are not kept (flow runs, states and logs are). On SQLite each is one more writer
+holding up the case flows' state changes (B2 in benchmarks/NOTES.md); on PostgreSQL all run."""
+
+
 @dataclass
 class LocalSystem:
     """The processes of one system, sharing one environment built from ``var_dir``."""
@@ -90,11 +106,13 @@ class LocalSystem:
                 "PYTHONPATH": str(PROJECT_ROOT),
             }
         )
+        if self.prefect_database_url is None:
+            env.update(SQLITE_PREFECT_SERVICES_OFF)
         env.update(self.extra_env)
         return env
 
-    def _spawn(self, name: str, args: list[str]) -> None:
-        env = self.env()
+    def _spawn(self, name: str, args: list[str], env: dict[str, str] | None = None) -> None:
+        env = self.env() | (env or {})
         log = (self.var_dir / f"{name}.log").open("ab")
         # Its own process group: stopping or killing a component reaches its children too
         # (uvicorn's worker processes, a process worker's flow runs).
@@ -159,9 +177,15 @@ class LocalSystem:
         self.run([PREFECT, "--no-prompt", "deploy", "--all", "--prefect-file", "prefect.yaml"])
 
     def start_worker(self, name: str = "worker") -> None:
-        """Prefect's process worker for the scheduled sweeps (pool ``municipal``)."""
-        pool = ["--pool", "municipal", "--type", "process"]
-        self._spawn(name, [PREFECT, "worker", "start", *pool, "--name", f"{name}-{os.getpid()}"])
+        """Prefect's process worker for the scheduled sweeps (pool ``municipal``). It polls
+        every 10 s: a sweep may start a few seconds late, and each poll is a write to the
+        Prefect database, which on SQLite holds up the case flows' state changes (B2)."""
+        pool = ["--pool", "municipal", "--type", "process", "--name", f"{name}-{os.getpid()}"]
+        self._spawn(
+            name,
+            [PREFECT, "worker", "start", *pool],
+            env={"PREFECT_WORKER_QUERY_SECONDS": "10"},
+        )
 
     def start_case_worker(self, name: str = "case-worker") -> None:
         """The in-process worker for case flows (pool ``cases``)."""
