@@ -77,6 +77,10 @@ class Orchestrator:
         await to_thread.run_sync(self._record_start, run.id, str(flow_run.id), attempt)
         return str(flow_run.id)
 
+    def _reading(self) -> Session:
+        """A read-only session: reads do not take the writers' turn (SQLite) from decisions."""
+        return Session(self.engine, expire_on_commit=False)
+
     def _record_start(self, run_id: int | None, flow_run_id: str, attempt: int) -> None:
         with session_scope(self.engine) as session:
             row = session.get(CaseRun, run_id)
@@ -87,22 +91,22 @@ class Orchestrator:
             session.add(row)
 
     def _case_run(self, case_type: str, case_id: int) -> CaseRun | None:
-        with session_scope(self.engine) as session:
+        with self._reading() as session:
             return session.exec(
                 select(CaseRun).where(CaseRun.case_type == case_type, CaseRun.case_id == case_id)
             ).first()
 
     def _unfinished_runs(self) -> list[CaseRun]:
-        with session_scope(self.engine) as session:
+        with self._reading() as session:
             return list(session.exec(select(CaseRun).where(CaseRun.finished == False)))  # noqa: E712
 
     def _is_finished(self, run: CaseRun) -> bool:
-        with session_scope(self.engine) as session:
+        with self._reading() as session:
             return workflow_for(run.case_type).is_finished(session, case_id=run.case_id)
 
     def _input_for_paused(self, key: str | None, finished: bool) -> dict[str, Any] | None:
         """What to resume a run paused on ``key`` with; None while people still decide."""
-        with session_scope(self.engine) as session:
+        with self._reading() as session:
             step = session.exec(select(HumanStep).where(HumanStep.key == key)).first()
             if step is not None and step.status == StepStatus.decided:
                 return resume_input(session, step)

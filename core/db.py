@@ -60,9 +60,9 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
 
-        # Writers of this process queue on a lock of their own before SQLite's: a thread
-        # waiting in SQLite's busy handler sleeps in steps of up to 100 ms, one waiting here is
-        # woken as soon as the writer before it ends (B1: the p95 of a burst of intakes).
+        # Writers queue on a turn of their own before SQLite's lock: a thread waiting in
+        # SQLite's busy handler sleeps in steps of up to 100 ms, one waiting here is woken as
+        # soon as the writer before it ends (B1: the p95 of a burst of intakes).
         turn = WriterTurn(engine.url.database)
         held = threading.local()  # a transaction begins and ends on one thread
 
@@ -103,8 +103,9 @@ WRITER_OPTION = "kkm_writer"
 
 class WriterTurn:
     """Writers to one SQLite file take turns: threads of this process on a lock, processes
-    (several API workers) on an flock of ``<database>.writer`` beside it. Both wake the next
-    writer the moment the last one ends, where SQLite's busy handler sleeps up to 100 ms."""
+    (the API, the workers' flows and sweeps) on an flock of ``<database>.writer`` beside it.
+    Both wake the next writer the moment the last one ends, where SQLite's busy handler
+    sleeps up to 100 ms; a process that dies releases its flock with it."""
 
     def __init__(self, database: str | None) -> None:
         self._threads = threading.Lock()

@@ -6,7 +6,9 @@ rating brings a review. A division that does not report is chased up to the mayo
 
 Every change goes through TRANSITIONS in the caller's transaction; steps and mail are keyed so
 that a repeat changes nothing. Channel-agnostic: the web form, the counter, LINE and Open311
-all come through ``register_complaint``."""
+all come through ``receive_complaint`` (stored, number and PIN given), then
+``complete_intake`` (duplicates, the centre's check, the receipt mail) — in the same
+transaction (``register_complaint``), or in the complaint's flow when Prefect runs."""
 
 import base64
 import binascii

@@ -278,8 +278,7 @@ def register(
 
     registered = in_transaction(engine, work)
     background.add_task(sync_case_later, case_sync, CASE, registered.complaint.id, new_case=True)
-    receipt = receipt_for(registered)
-    return receipt
+    return receipt_for(registered)
 
 
 def _officer_channel(value: str | None) -> Channel:
