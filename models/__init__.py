@@ -12,6 +12,7 @@ from models.complaint import (
     ComplaintSchedule,
     ComplaintSequence,
     ComplaintStatus,
+    LineWebhookEvent,
 )
 from models.memo import Memo, MemoStatus
 from models.outbox import OutboxEmail, OutboxStatus
@@ -56,6 +57,7 @@ __all__ = [
     "Decision",
     "Division",
     "HumanStep",
+    "LineWebhookEvent",
     "Memo",
     "MemoStatus",
     "NoticeKind",

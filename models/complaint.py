@@ -178,6 +178,16 @@ class Complaint(SQLModel, table=True):
     obstacle_round: int = 0
 
 
+class LineWebhookEvent(SQLModel, table=True):
+    """A LINE webhook event already taken in, by its ``webhookEventId``: LINE delivers an
+    event again when it thinks the first delivery failed, and it must not become a second
+    complaint. Written in the same transaction as the complaint it made."""
+
+    event_id: str = Field(primary_key=True, max_length=64)
+    complaint_id: int | None = Field(default=None, foreign_key="complaint.id")
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 class ComplaintPhoto(SQLModel, table=True):
     """A photo from the complainant or the division's evidence; bytes kept in the database
     (so a rejected submission stores nothing and backups hold everything)."""

@@ -19,7 +19,7 @@ from api.deps import get_db_engine, get_orchestrator
 from api.main import app
 from api.routes.line import get_line_replier, guess_category
 from core.settings import get_settings
-from models.complaint import Channel, Complaint
+from models.complaint import Channel, Complaint, LineWebhookEvent
 from models.people import User
 from ops.seed_complaints import seed_complaints
 from tests.test_complaints import work_to_resolved
@@ -125,6 +125,35 @@ def test_text_location_image_make_one_complaint(
     [(token, texts)] = recorder.replies
     assert token == f"reply-token-{USER}-1"
     assert row.number in texts[0] and "PIN" in texts[0]
+
+
+def test_a_redelivered_event_makes_no_second_complaint(
+    client: TestClient, engine: Engine, recorder: Recorder
+) -> None:
+    first = body(event(TEXT, 1), event(LOCATION, 2))
+    r = client.post("/line/webhook", content=first, headers={"X-Line-Signature": sign(first)})
+    assert r.status_code == 200 and r.json()["registered"] == 1, r.text
+    # LINE thought the first delivery failed and sends the same events again.
+    again = [
+        dict(e, deliveryContext={"isRedelivery": True})
+        for e in (event(TEXT, 1), event(LOCATION, 2))
+    ]
+    data = body(*again)
+    r = client.post("/line/webhook", content=data, headers={"X-Line-Signature": sign(data)})
+    assert r.status_code == 200 and r.json()["registered"] == 0, r.text
+    assert count(engine) == 1
+    assert len(recorder.replies) == 1  # the number and PIN, once
+    with Session(engine) as s:
+        [complaint] = s.exec(select(Complaint)).all()
+        taken = s.exec(select(LineWebhookEvent)).all()
+    assert {(t.event_id[-1], t.complaint_id) for t in taken} == {
+        ("1", complaint.id),
+        ("2", complaint.id),
+    }
+    # A new message from the same sender is a new complaint.
+    later = body(event(TEXT, 3), event(LOCATION, 4))
+    r = client.post("/line/webhook", content=later, headers={"X-Line-Signature": sign(later)})
+    assert r.json()["registered"] == 1 and count(engine) == 2
 
 
 def test_text_without_location_asks_for_it(

@@ -17,6 +17,9 @@ and images become one complaint (channel ``line``):
   the LINE platform, which the server may not reach at intake; the centre fetches it later;
 * the category is guessed from the text (see :func:`guess_category`).
 
+An event LINE delivers again (its ``webhookEventId`` already taken in) makes no second
+complaint and gets no second reply.
+
 The answer (number and PIN, or what is missing) goes back with the reply API, through the
 ``get_line_replier`` dependency, after the webhook has answered 200."""
 
@@ -26,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
+import sqlalchemy as sa
 from fastapi import APIRouter, BackgroundTasks, Depends, Header, HTTPException, Request
 from linebot.v3 import WebhookParser
 from linebot.v3.exceptions import InvalidSignatureError
@@ -35,14 +39,15 @@ from linebot.v3.webhooks import (
     MessageEvent,
     TextMessageContent,
 )
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import EngineDep, OrchestratorDep, SettingsDep, in_transaction, sync_case_later
+from core.db import insert_ignoring_duplicates, utcnow
 from domain import complaints as domain
 from domain.calendar import format_thai_date
 from domain.errors import DomainError
-from models.complaint import Channel, ComplaintCategory
+from models.complaint import Channel, ComplaintCategory, LineWebhookEvent
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/line", tags=["line"])
@@ -143,6 +148,7 @@ class Batch:
 
     user_id: str | None
     reply_token: str | None = None
+    event_ids: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
     location: LocationMessageContent | None = None
@@ -163,6 +169,8 @@ def group_events(events: list[Any]) -> list[Batch]:
         key, user = _sender(event)
         batch = batches.setdefault(key, Batch(user_id=user))
         batch.reply_token = batch.reply_token or event.reply_token
+        if event.webhook_event_id:
+            batch.event_ids.append(event.webhook_event_id)
         message = event.message
         if isinstance(message, TextMessageContent):
             batch.texts.append(message.text)
@@ -205,15 +213,39 @@ def _complaint_data(session: Session, batch: Batch) -> dict[str, Any] | str:
     }
 
 
-def _register(engine: Any, batch: Batch) -> tuple[int | None, str]:
-    """(complaint id or None, the reply text)."""
+def _take_in(session: Session, event_ids: list[str]) -> bool:
+    """Record the batch's events as taken in; False if every one of them already was (LINE
+    delivered them again). The database decides, so two deliveries at once make one."""
+    if not event_ids:
+        return True
+    fresh = [
+        insert_ignoring_duplicates(
+            session,
+            LineWebhookEvent.__table__,  # type: ignore[attr-defined]
+            {"event_id": event_id, "complaint_id": None, "received_at": utcnow()},
+            ["event_id"],
+        )
+        for event_id in event_ids
+    ]
+    return any(fresh)
 
-    def work(session: Session) -> tuple[int | None, str]:
+
+def _register(engine: Any, batch: Batch) -> tuple[int | None, str | None]:
+    """(complaint id or None, the reply text or None for a redelivery)."""
+
+    def work(session: Session) -> tuple[int | None, str | None]:
+        if not _take_in(session, batch.event_ids):
+            return None, None
         data = _complaint_data(session, batch)
         if isinstance(data, str):
             return None, data
         registered = domain.register_complaint(session, data=data, channel=Channel.line)
         c = registered.complaint
+        session.execute(
+            sa.update(LineWebhookEvent)
+            .where(col(LineWebhookEvent.event_id).in_(batch.event_ids))
+            .values(complaint_id=c.id)
+        )
         cat = session.get(ComplaintCategory, c.category_code)
         return c.id, (
             f"รับเรื่องร้องเรียนแล้ว เลขที่ {c.number} รหัส PIN {registered.pin} "
@@ -255,6 +287,6 @@ async def webhook(
         if complaint_id is not None:
             registered.append(complaint_id)
             background.add_task(sync_case_later, orchestrator, domain.CASE_TYPE, complaint_id)
-        if batch.reply_token:
+        if batch.reply_token and reply is not None:
             background.add_task(replier, batch.reply_token, [reply])
     return {"status": "ok", "registered": len(registered)}
