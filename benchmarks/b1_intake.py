@@ -2,9 +2,10 @@
 (POST /api/complaints/public): sustained rate and p50/p95 latency. Goal: 200 a second
 sustained with p95 under 50 ms, SQLite, on this (2-core) machine.
 
-Ours: the API as deployed (Prefect enabled): the complaint is registered in one transaction and
-answered; its flow run is requested afterwards through the API's de-duplicated queue
-(adapters/orchestrator.py CaseSyncQueue). Bursts of ``requests`` submissions from 4, 8 and 16
+Ours: the API as deployed (Prefect enabled): the complaint is stored in one transaction and
+answered; its flow run, whose first task completes the intake, is requested afterwards through
+the API's queue (adapters/orchestrator.py CaseSyncQueue), which starts new cases' runs once
+intake pauses. Bursts of ``requests`` submissions from 4, 8 and 16
 client threads; the figure is the best rate with its p50/p95, the others are in the note.
 
 Baseline, measured in the same run on the same Prefect server and database: starting the flow

@@ -611,19 +611,21 @@ def register_complaint(
     return Registered(registered.complaint, registered.category_name, registered.pin, dups)
 
 
-def complete_waiting_intakes(
+def waiting_intakes(
     session: Session, *, older_than: timedelta = timedelta(seconds=30), limit: int = 500
-) -> int:
-    """Complete intakes that no flow has taken up (Prefect behind or down): the sweep's
-    guarantee that a stored complaint reaches the centre within about a minute."""
+) -> list[int]:
+    """Complaints stored over ``older_than`` ago whose intake no flow has completed (Prefect
+    behind or down): the reconcile sweep completes them, each in its own short transaction,
+    so that a stored complaint reaches the centre within about a minute."""
     cutoff = utcnow() - older_than
-    waiting = session.exec(
-        select(Complaint)
-        .where(col(Complaint.intake_completed_at).is_(None), Complaint.registered_at < cutoff)
-        .order_by(col(Complaint.id))
-        .limit(limit)
-    ).all()
-    return sum(complete_intake(session, c) is not None for c in waiting)
+    return list(
+        session.exec(
+            select(Complaint.id)
+            .where(col(Complaint.intake_completed_at).is_(None), Complaint.registered_at < cutoff)
+            .order_by(col(Complaint.id))
+            .limit(limit)
+        )
+    )  # type: ignore[arg-type]
 
 
 class PinGuessLimit:

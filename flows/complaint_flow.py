@@ -5,6 +5,7 @@ steps (the database decides; the flow waits, suspended, and delivers the complai
 from anyio import to_thread
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from sqlalchemy.engine import Engine
 
 from adapters.mail import deliver_outbox
 from core.db import get_engine, session_scope
@@ -14,8 +15,9 @@ from flows.common import deliver_case_mail, follow_case
 from models.complaint import Complaint
 
 
-def _complete_intake(complaint_id: int) -> bool:
-    with session_scope() as session:
+def complete_intake_of(complaint_id: int, engine: Engine | None = None) -> bool:
+    """Complete one complaint's intake in its own transaction; False if already done."""
+    with session_scope(engine) as session:
         complaint = session.get(Complaint, complaint_id)
         return complaint is not None and complete_intake(session, complaint) is not None
 
@@ -23,7 +25,7 @@ def _complete_intake(complaint_id: int) -> bool:
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=2)
 async def complete_complaint_intake(complaint_id: int) -> bool:
     """The rest of intake after the API stored the complaint (a no-op if already done)."""
-    return await to_thread.run_sync(_complete_intake, complaint_id)
+    return await to_thread.run_sync(complete_intake_of, complaint_id)
 
 
 @flow(name="complaint-handling", log_prints=True)

@@ -1,13 +1,15 @@
 """Scheduled sweeps (prefect.yaml): deadlines, mail delivery, and repair of lost flow runs."""
 
 from prefect import flow, get_run_logger
+from sqlmodel import Session
 
 from adapters.mail import deliver_outbox
 from adapters.orchestrator import Orchestrator
 from core.db import get_engine, session_scope
 from core.settings import get_settings
-from domain.complaints import complete_waiting_intakes
+from domain.complaints import waiting_intakes
 from domain.deadlines import sweep_deadlines
+from flows.complaint_flow import complete_intake_of
 
 
 @flow(name="deadline-sweep")
@@ -31,8 +33,9 @@ async def deliver_mail() -> int:
 async def reconcile_flows() -> dict[str, list[str] | int]:
     """Complete complaint intakes no flow has taken up yet, then start missing case runs,
     resume runs whose step was decided, restart lost runs."""
-    with session_scope() as session:
-        intakes = complete_waiting_intakes(session)
+    with Session(get_engine()) as session:  # a read: no writer's turn
+        waiting = waiting_intakes(session)
+    intakes = sum(complete_intake_of(complaint_id) for complaint_id in waiting)
     report = await Orchestrator(get_engine()).reconcile()
     get_run_logger().info("reconcile: %s; complaint intakes completed %d", report, intakes)
     return {**vars(report), "intakes_completed": intakes}

@@ -15,6 +15,7 @@ import domain.complaints as complaints
 from core.db import begin_writing, make_engine, utcnow
 from core.settings import PROJECT_ROOT
 from domain import audit
+from flows.complaint_flow import complete_intake_of
 from models.complaint import Channel, Complaint
 from models.outbox import OutboxEmail
 from models.steps import CaseRun, HumanStep, StepStatus
@@ -121,16 +122,14 @@ def test_the_sweep_completes_only_intakes_left_waiting(engine, seeded):
     old = receive(engine, now=utcnow() - timedelta(minutes=5))
     new = receive(engine)
     with Session(engine) as session:
-        begin_writing(session)
-        assert complaints.complete_waiting_intakes(session) == 1
-        session.commit()
+        waiting = complaints.waiting_intakes(session)
+    assert waiting == [old.complaint.id]
+    assert [complete_intake_of(i, engine) for i in waiting] == [True]
     with Session(engine) as session:
         assert len(screening_steps(session, old.complaint.id)) == 1
         assert screening_steps(session, new.complaint.id) == []
-    with Session(engine) as session:  # again: nothing left that is old enough
-        begin_writing(session)
-        assert complaints.complete_waiting_intakes(session) == 0
-        session.commit()
+        # Again: nothing left that is old enough.
+        assert complaints.waiting_intakes(session) == []
 
 
 def test_the_flow_and_the_sweep_racing_complete_it_once(engine, seeded):
