@@ -616,7 +616,7 @@ def waiting_intakes(
 ) -> list[int]:
     """Complaints stored over ``older_than`` ago whose intake no flow has completed (Prefect
     behind or down): the reconcile sweep completes them, each in its own short transaction,
-    so that a stored complaint reaches the centre within about a minute."""
+    so that a stored complaint reaches the centre within two minutes."""
     cutoff = utcnow() - older_than
     return list(
         session.exec(
