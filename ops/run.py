@@ -54,10 +54,11 @@ SQLITE_PREFECT_SERVICES_OFF = {
         "EVENT_PERSISTER",
     )
 }
-"""Prefect services that write to its database and that this system does without: runs are
-never late (workers poll every 0.5 s), suspends have no timeout, no automations; task runs and
-the event feed are not kept (flow runs, states and logs are). On SQLite each is one more writer
-holding up the case flows' state changes (B2 in benchmarks/NOTES.md); on PostgreSQL all run."""
+"""Prefect services that write to its database and that this system does without: nobody
+watches for late runs (workers poll every 0.5 s and 10 s), suspends have no timeout, no
+automations; task runs and the event feed are not kept (flow runs, states and logs are). On
+SQLite each is one more writer holding up the case flows' state changes (B2 in
+benchmarks/NOTES.md); on PostgreSQL all run."""
 
 
 @dataclass
