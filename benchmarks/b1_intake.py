@@ -28,20 +28,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
+from api.routes.complaints import FORM_EXAMPLE
 from benchmarks.common import Row, log, median, new_system, pct, wait_for
 
 GOAL_RATE = 200.0
 GOAL_P95_MS = 50.0
 
-FORM = {
-    "category": "street-light",
-    "description": "ไฟฟ้าส่องสว่างหน้าบ้านเลขที่ 12 ดับมา 3 คืนแล้ว",
-    "address": "ซอยมิตรภาพ 5 ถนนมิตรภาพ ต.ในเมือง อ.เมืองขอนแก่น",
-    "latitude": 16.4419,
-    "longitude": 102.8360,
-    "complainant": {"name": "นายสมหมาย ใจงาม", "phone": "0812345678", "email": None},
-    "photos": [],
-}
+FORM = FORM_EXAMPLE
 
 
 class Counter:

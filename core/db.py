@@ -1,6 +1,7 @@
 """Database engine and sessions; SQLite by default, PostgreSQL by one setting."""
 
 import fcntl
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -109,20 +110,23 @@ class WriterTurn:
 
     def __init__(self, database: str | None) -> None:
         self._threads = threading.Lock()
-        self._file = None
+        self._path = None
         if database and database != ":memory:" and not database.startswith("file:"):
-            self._file = open(f"{database}.writer", "a+b")  # noqa: SIM115 - held for the process
+            self._path = f"{database}.writer"
+        self._fd: int | None = None
 
     def acquire(self, timeout: float) -> bool:
         if not self._threads.acquire(timeout=timeout):
             return False
-        if self._file is not None:
-            fcntl.flock(self._file, fcntl.LOCK_EX)
+        if self._path is not None:
+            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
         return True
 
     def release(self) -> None:
-        if self._file is not None:
-            fcntl.flock(self._file, fcntl.LOCK_UN)
+        if self._fd is not None:
+            os.close(self._fd)  # closing it gives the flock back
+            self._fd = None
         self._threads.release()
 
 

@@ -568,15 +568,15 @@ def complete_intake(
     the complaint arrived) and queue the receipt mail. Once: None if it was already done
     (a concurrent caller waits on the row and then finds it done)."""
     policy = policy or complaint_policy()
-    claimed = session.execute(
+    status = session.execute(
         sa.update(Complaint)
         .where(col(Complaint.id) == complaint.id, col(Complaint.intake_completed_at).is_(None))
         .values(intake_completed_at=utcnow())
-    ).rowcount
-    if not claimed:
+        .returning(Complaint.status)
+    ).scalar_one_or_none()
+    if status is None:
         return None
-    session.refresh(complaint)
-    if complaint.status != ComplaintStatus.screening:
+    if status != ComplaintStatus.screening:
         return []  # withdrawn in the seconds before: nothing left to check
     cat = category(session, complaint.category_code, active_only=False)
     dups = find_duplicates(session, complaint=complaint, policy=policy)

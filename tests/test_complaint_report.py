@@ -5,7 +5,6 @@ delivered twice, each executive gets it once."""
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,8 +14,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from adapters.mail import deliver_outbox
-from api.deps import get_db_engine, get_orchestrator
-from api.main import app
 from core.settings import Settings
 from domain import complaint_report as cr
 from domain.calendar import BANGKOK
@@ -194,17 +191,6 @@ def test_csv_parses_with_thai_headers(engine, seeded):
 
 
 # --------------------------------------------------------------------------- the API
-
-
-@pytest.fixture
-def client(engine: Engine, seeded: dict[str, Any]) -> Iterator[TestClient]:
-    app.dependency_overrides[get_db_engine] = lambda: engine
-    app.dependency_overrides[get_orchestrator] = lambda: None
-    try:
-        with TestClient(app) as c:
-            yield c
-    finally:
-        app.dependency_overrides.clear()
 
 
 def login(client: TestClient, username: str) -> dict[str, str]:
