@@ -20,8 +20,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from core.db import session_scope, utcnow
-from domain.steps import decisions_of_step
-from domain.workflows import workflow_for
+from domain.engine.registry import workflow_for
+from domain.engine.steps import decisions_of_step
 from models.steps import CaseRun, HumanStep, StepStatus
 
 log = logging.getLogger(__name__)

@@ -1,23 +1,18 @@
-"""Dependencies named once: settings, database, the signed-in officer, the orchestrator."""
+"""Dependencies named once: settings, database, the signed-in officer, the case-sync queue."""
 
-import logging
-from collections.abc import Callable, Iterator
-from typing import Annotated, TypeVar
+from collections.abc import Iterator
+from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from adapters.orchestrator import CaseSyncQueue
 from api.security import read_token
-from core.db import begin_writing, get_engine
+from core.db import get_engine
 from core.settings import Settings, get_settings
 from models.people import User
-
-log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 TOKEN_COOKIE = "kkm_token"
@@ -70,26 +65,7 @@ def get_orchestrator(request: Request) -> CaseSyncQueue | None:
     return getattr(request.app.state, "case_sync", None)
 
 
-OrchestratorDep = Annotated[CaseSyncQueue | None, Depends(get_orchestrator)]
-
-
-def in_transaction(engine: Engine, work: Callable[[Session], T], *, attempts: int = 4) -> T:
-    """Run ``work`` in its own transaction, committed on success. A collision with a concurrent
-    writer (unique key, serialisation) is retried from scratch: the second try sees the first's
-    result and answers accordingly (same decision, or conflict)."""
-    for attempt in range(1, attempts + 1):
-        with Session(engine, expire_on_commit=False) as session:
-            try:
-                begin_writing(session)
-                result = work(session)
-                session.commit()
-                return result
-            except (IntegrityError, OperationalError) as exc:
-                session.rollback()
-                if attempt == attempts:
-                    raise
-                log.info("transaction retried after %s", type(exc).__name__)
-    raise AssertionError("unreachable")
+CaseSyncDep = Annotated[CaseSyncQueue | None, Depends(get_orchestrator)]
 
 
 async def sync_case_later(

@@ -7,22 +7,15 @@ from contextlib import asynccontextmanager, suppress
 from fastapi import FastAPI
 
 from adapters.orchestrator import CaseSyncQueue, Orchestrator
-from api import citizen_pages, errors, pages
-from api.routes import (
-    auth,
-    cases,
-    complaint_report,
-    complaints,
-    line,
-    memos,
-    open311,
-    people,
-    steps,
-)
+from api import errors
+from api.pages import common as page_common
+from api.pages import steps as step_pages
+from api.routes import auth, cases, people, steps
+from api.workflows import install_all
 from core.db import get_engine
 from core.settings import get_settings
-from domain.chains import load_chains
-from domain.workflows import load_workflows
+from domain.engine.chains import load_chains
+from domain.engine.registry import installed
 
 
 @asynccontextmanager
@@ -42,7 +35,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app() -> FastAPI:
-    load_workflows()
+    installed()  # every workflow of the registry, checked at start-up
     load_chains(get_settings().chains_file)  # a broken chains file stops start-up, not a case
     app = FastAPI(
         lifespan=lifespan,
@@ -52,10 +45,10 @@ def create_app() -> FastAPI:
         version="0.1.0",
     )
     errors.install(app)
-    for module in (auth, steps, memos, cases, people, complaint_report, complaints, open311, line):
+    for module in (auth, steps, cases, people, step_pages):
         app.include_router(module.router)
-    pages.install(app)  # officer pages under /pages, /static, and / -> /pages/inbox
-    citizen_pages.install(app)  # citizen pages under /complaints (file, track, rate)
+    page_common.install_common(app)  # /static, the redirect to sign in, / -> /pages/inbox
+    install_all(app)  # each workflow's routes and pages (api.<name>.PAGES)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

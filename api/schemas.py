@@ -5,7 +5,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-from domain.calendar import format_thai_date
+from domain.engine.calendar import format_thai_date
 
 
 class PersonRef(BaseModel):
@@ -24,6 +24,7 @@ class StepPublic(BaseModel):
     case_id: int
     key: str
     title: str
+    kind: str
     level: str | None
     round: int
     status: str

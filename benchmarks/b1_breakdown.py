@@ -23,7 +23,7 @@ from benchmarks.appdb import fresh_database
 from benchmarks.b1_intake import form
 from benchmarks.common import median, new_system, pct, temp_dir
 from core.db import session_scope
-from domain.complaints import receive_complaint, register_complaint
+from domain.complaints.intake import receive_complaint, register_complaint
 from models.complaint import Channel
 from ops.seed_complaints import seed_complaints
 
@@ -33,7 +33,7 @@ def in_process(n: int = 300, batch: int = 20) -> None:
     with Session(engine) as session:
         seed_complaints(session)
         session.commit()
-    from api.deps import in_transaction
+    from core.db import in_transaction
 
     def whole(i: int) -> None:
         in_transaction(engine, lambda s: register_complaint(s, data=form(i), channel=Channel.web))

@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
-from api.routes.complaints import FORM_EXAMPLE
+from api.complaints.routes import FORM_EXAMPLE
 from benchmarks.common import Row, log, median, new_system, pct, wait_for
 
 GOAL_RATE = 200.0
@@ -205,9 +205,10 @@ def baseline_phase(
     from prefect.settings import PREFECT_API_URL, temporary_settings
     from sqlmodel import Session
 
-    import domain.complaints as complaints
     from adapters.orchestrator import Orchestrator
     from core.db import make_engine
+    from domain.complaints.lookups import by_number
+    from domain.complaints.states import CASE_TYPE
 
     engine = make_engine(system.env()["KKM_DATABASE_URL"])
     orchestrator = Orchestrator(engine)
@@ -221,13 +222,11 @@ def baseline_phase(
             number = post(i)
             answered = time.perf_counter() - t0
             with Session(engine) as session:  # the API knows the id; not counted
-                found = complaints.by_number(session, number)
+                found = by_number(session, number)
                 assert found is not None and found.id is not None
                 case_id = found.id
             t1 = time.perf_counter()
-            report = local.loop.run_until_complete(
-                orchestrator.sync_case(complaints.CASE_TYPE, case_id)
-            )
+            report = local.loop.run_until_complete(orchestrator.sync_case(CASE_TYPE, case_id))
             started = time.perf_counter() - t1
         if not report.started:
             raise RuntimeError("no flow run started")

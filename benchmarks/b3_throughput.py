@@ -22,7 +22,7 @@ import models  # noqa: F401
 from benchmarks.common import Officer, Row, log, median, new_system, pct, ratio, wait_for
 from core.db import make_engine, session_scope
 from core.settings import get_settings
-from domain.memo import create_memo
+from domain.memo.rules import create_memo
 from models.memo import MemoCreate
 from models.people import User
 from models.steps import HumanStep, StepStatus

@@ -38,7 +38,7 @@ from benchmarks.common import (
     wait_for,
 )
 from core.db import make_engine, session_scope, utcnow
-from domain import authority
+from domain.engine import authority
 from models.outbox import OutboxEmail, OutboxStatus
 from models.people import User
 from models.steps import CaseRun, HumanStep, StepStatus

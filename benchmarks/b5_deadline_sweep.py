@@ -16,15 +16,9 @@ from sqlmodel import Session, select
 from benchmarks.appdb import fresh_database
 from benchmarks.common import Row, log, ratio, temp_dir
 from core.db import session_scope, utcnow
-from domain.authority import holders
-from domain.deadlines import (
-    SweepPolicy,
-    _recipients,
-    notice_cutoffs,
-    superiors,
-    sweep_deadlines,
-)
-from domain.notify import queue_email, step_url
+from domain.engine.deadlines import SweepPolicy, notice_cutoffs, sweep_deadlines
+from domain.engine.notify import queue_email, step_url
+from domain.engine.people import holders, superiors, with_acting_officers
 from models.outbox import OutboxEmail
 from models.people import Position, User
 from models.steps import AssigneeKind, HumanStep, NoticeKind, StepNotice, StepStatus
@@ -98,7 +92,7 @@ def naive_sweep(session: Session, *, now: datetime, policy: SweepPolicy) -> dict
                 if kind is NoticeKind.escalation
                 else holders(session, step=step)
             )
-            for person in _recipients(session, named, now):
+            for person in with_acting_officers(session, named, now):
                 queue_email(
                     session,
                     dedupe_key=f"{kind.value}:{step.key}:{person.id}",

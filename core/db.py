@@ -1,20 +1,25 @@
 """Database engine and sessions; SQLite by default, PostgreSQL by one setting."""
 
 import fcntl
+import logging
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, create_engine
 
 from core.settings import get_settings
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):
@@ -164,3 +169,22 @@ def insert_ignoring_duplicates(
     key = list(table.primary_key.columns)[0]
     stmt = dialect.insert(table).on_conflict_do_nothing(index_elements=unique).returning(key)
     return session.execute(stmt, values).first() is not None
+
+
+def in_transaction(engine: Engine, work: Callable[[Session], T], *, attempts: int = 4) -> T:
+    """Run ``work`` in its own transaction, committed on success. A collision with a concurrent
+    writer (unique key, serialisation) is retried from scratch: the second try sees the first's
+    result and answers accordingly (same decision, or conflict)."""
+    for attempt in range(1, attempts + 1):
+        with Session(engine, expire_on_commit=False) as session:
+            try:
+                begin_writing(session)
+                result = work(session)
+                session.commit()
+                return result
+            except (IntegrityError, OperationalError) as exc:
+                session.rollback()
+                if attempt == attempts:
+                    raise
+                log.info("transaction retried after %s", type(exc).__name__)
+    raise AssertionError("unreachable")

@@ -1,6 +1,11 @@
 """What every case flow does: wait, suspended, on the case's open step; when resumed, read
-the database again (it already holds the decision) and wait on the next step, until done."""
+the database again (it already holds the decision) and wait on the next step, until done.
 
+A workflow's flow names its stages in order with ``follow_stage`` (the kinds of step each
+stage waits on); a resumed run starts again from the top, and a stage with no open step of
+its kinds passes at once, so the run always suspends where the database says the case is."""
+
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from anyio import to_thread
@@ -11,8 +16,8 @@ from prefect.flow_runs import suspend_flow_run
 from adapters.mail import deliver_outbox
 from core.db import get_engine, session_scope
 from core.settings import get_settings
-from domain.forms import form_class
-from domain.steps import open_steps_of_case
+from domain.engine.registry import form_class
+from domain.engine.steps import open_steps_of_case
 
 
 @dataclass(frozen=True)
@@ -22,17 +27,20 @@ class Waiting:
     title: str
 
 
-def _first_open_step(case_type: str, case_id: int) -> Waiting | None:
+def _first_open_step(case_type: str, case_id: int, kinds: frozenset[str] | None) -> Waiting | None:
     with session_scope() as session:
         steps = open_steps_of_case(session, case_type=case_type, case_id=case_id)
+    steps = [s for s in steps if kinds is None or s.kind in kinds]
     return Waiting(steps[0].key, steps[0].form, steps[0].title) if steps else None
 
 
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=2)
-async def awaited_step(case_type: str, case_id: int) -> Waiting | None:
-    """The case's first open step, read fresh from the database on every run (in a thread:
-    flows share the event loop in the in-process worker)."""
-    return await to_thread.run_sync(_first_open_step, case_type, case_id)
+async def awaited_step(
+    case_type: str, case_id: int, kinds: frozenset[str] | None = None
+) -> Waiting | None:
+    """The case's first open step (of ``kinds``), read fresh from the database on every run
+    (in a thread: flows share the event loop in the in-process worker)."""
+    return await to_thread.run_sync(_first_open_step, case_type, case_id, kinds)
 
 
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=5)
@@ -42,16 +50,26 @@ async def deliver_case_mail(case_type: str, case_id: int) -> int:
     return report.sent
 
 
-async def follow_case(case_type: str, case_id: int) -> None:
-    """Suspend on each open step in turn; return when the case has none left."""
+async def follow_stage(
+    case_type: str, case_id: int, *, stage: str, kinds: Iterable[str] | None = None
+) -> None:
+    """Suspend on each open step of ``kinds`` (every kind: None) in turn; return when the case
+    has none left. The decision is already in the database when the run is resumed; what
+    Prefect hands back is only logged, so a resume from Prefect's UI decides nothing."""
     logger = get_run_logger()
+    wanted = frozenset(kinds) if kinds is not None else None
     while True:
         await deliver_case_mail(case_type, case_id)
-        waiting = await awaited_step(case_type, case_id)
+        waiting = await awaited_step(case_type, case_id, wanted)
         if waiting is None:
             return
-        logger.info("รอการพิจารณา: %s (%s)", waiting.title, waiting.key)
+        logger.info("%s — รอการพิจารณา: %s (%s)", stage, waiting.title, waiting.key)
         decision = await suspend_flow_run(
             wait_for_input=form_class(waiting.form), key=waiting.key, timeout=None
         )
         logger.info("ผลการพิจารณา %s: %s", waiting.key, decision)
+
+
+async def follow_case(case_type: str, case_id: int) -> None:
+    """Whatever step the case still has open, whatever its kind, until none is left."""
+    await follow_stage(case_type, case_id, stage="ขั้นตอนที่ยังเปิดอยู่")

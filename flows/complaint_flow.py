@@ -5,37 +5,49 @@ steps (the database decides; the flow waits, suspended, and delivers the complai
 from anyio import to_thread
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from sqlalchemy.engine import Engine
 
 from adapters.mail import deliver_outbox
 from core.db import get_engine, session_scope
 from core.settings import get_settings
-from domain.complaints import CASE_TYPE, complete_intake, sweep_escalations
-from flows.common import deliver_case_mail, follow_case
+from domain.complaints import service
+from domain.complaints.escalation import sweep_escalations
+from domain.complaints.states import CASE_TYPE
+from flows.common import deliver_case_mail, follow_case, follow_stage
 from models.complaint import Complaint
-
-
-def complete_intake_of(complaint_id: int, engine: Engine | None = None) -> bool:
-    """Complete one complaint's intake in its own transaction; False if already done."""
-    with session_scope(engine) as session:
-        complaint = session.get(Complaint, complaint_id)
-        return complaint is not None and complete_intake(session, complaint) is not None
 
 
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=2)
 async def complete_complaint_intake(complaint_id: int) -> bool:
-    """The rest of intake after the API stored the complaint (a no-op if already done)."""
-    return await to_thread.run_sync(complete_intake_of, complaint_id)
+    """The rest of intake after the API stored the complaint: the duplicate search, the
+    centre's jurisdiction check opened, the receipt mail (a no-op if already done)."""
+    return await to_thread.run_sync(service.complete_intake_of, get_engine(), complaint_id)
 
 
 @flow(name="complaint-handling", log_prints=True)
 async def complaint_handling(complaint_id: int) -> str:
-    """Follow complaint ``complaint_id``: complete its intake, then the jurisdiction check,
-    the division's receipt, schedule and result, the centre's decisions; suspended while
-    people decide."""
+    """Follow complaint ``complaint_id`` through its stages, suspended while people decide
+    (DOMAIN.md §5). Each stage waits on its kinds of step; the database decides which."""
+    case = (CASE_TYPE, complaint_id)
+    # 1. Intake: numbered and answered by the API; here duplicates and the receipt mail.
     await complete_complaint_intake(complaint_id)
-    await follow_case(CASE_TYPE, complaint_id)
-    await deliver_case_mail(CASE_TYPE, complaint_id)
+    # 2. The centre checks jurisdiction: route to a division, forward outside, or merge.
+    await follow_stage(*case, stage="ศูนย์ฯ ตรวจสอบอำนาจหน้าที่", kinds={"screen"})
+    # 2a. Forwarded outside: the centre records the agency's acknowledgement.
+    await follow_stage(*case, stage="หน่วยงานภายนอกตอบรับ", kinds={"agency"})
+    # 3. The division confirms receipt, announces a date, reports the result or an obstacle
+    #    (which the centre decides: more time, carry on, or close unresolved).
+    await follow_stage(
+        *case,
+        stage="หน่วยงานดำเนินการและรายงานผล",
+        kinds={"receipt", "schedule", "result", "obstacle"},
+    )
+    # 4. Supervisor then complainant were told (mail); a low rating brings the centre's review,
+    #    which may send the complaint back to the division.
+    await follow_stage(
+        *case, stage="ทบทวนผลเมื่อผู้ร้องไม่พึงพอใจ", kinds={"review", "result", "obstacle"}
+    )
+    await follow_case(*case)
+    await deliver_case_mail(*case)
     with session_scope() as session:
         complaint = session.get(Complaint, complaint_id)
         return complaint.status if complaint else "missing"
@@ -61,7 +73,7 @@ async def complaint_escalation() -> dict[str, int]:
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=10)
 def queue_complaint_report(year_be: int, month: int) -> dict[str, int]:
     """Build the month's report and queue it for the executives (once per month and person)."""
-    from domain.complaint_report import build_monthly_report, executives, queue_monthly_report
+    from domain.complaints.report import build_monthly_report, executives, queue_monthly_report
 
     with session_scope() as session:
         report = build_monthly_report(session, year_be=year_be, month=month)
@@ -73,7 +85,7 @@ def queue_complaint_report(year_be: int, month: int) -> dict[str, int]:
 async def complaint_monthly_report(year_be: int | None = None, month: int | None = None) -> dict:
     """The monthly complaint report to the mayor, deputy mayors and permanent secretary: the
     previous month (Bangkok time) unless a month is given; mailed at once, each person once."""
-    from domain.complaint_report import REPORT_CASE_TYPE, previous_month
+    from domain.complaints.report import REPORT_CASE_TYPE, previous_month
 
     if year_be is None or month is None:
         year_be, month = previous_month()

@@ -1,16 +1,22 @@
-"""The memo that climbs the approval chain, as a Prefect flow (the foundation's demo)."""
+"""The memo that climbs its approval chain, as a Prefect flow."""
 
 from prefect import flow
 
 from core.db import session_scope
-from flows.common import follow_case
+from domain.engine.chains import LEVEL_STEP, REVISION_STEP
+from domain.memo.rules import CASE_TYPE
+from flows.common import follow_case, follow_stage
 from models.memo import Memo
 
 
 @flow(name="memo-approval", log_prints=True)
 async def memo_approval(memo_id: int) -> str:
-    """Follow memo ``memo_id`` up its chain, suspended while each level decides."""
-    await follow_case("memo", memo_id)
+    """Follow memo ``memo_id`` up its chain (config/chains.toml), suspended while each level
+    decides; a send-back to the author waits on the revision, then climbs again."""
+    await follow_stage(
+        CASE_TYPE, memo_id, stage="พิจารณาตามสายการอนุมัติ", kinds={LEVEL_STEP, REVISION_STEP}
+    )
+    await follow_case(CASE_TYPE, memo_id)
     with session_scope() as session:
         memo = session.get(Memo, memo_id)
         return memo.status if memo else "missing"

@@ -7,9 +7,9 @@ from adapters.mail import deliver_outbox
 from adapters.orchestrator import Orchestrator
 from core.db import get_engine, session_scope
 from core.settings import get_settings
-from domain.complaints import waiting_intakes
-from domain.deadlines import sweep_deadlines
-from flows.complaint_flow import complete_intake_of
+from domain.complaints import service
+from domain.complaints.intake import waiting_intakes
+from domain.engine.deadlines import sweep_deadlines
 
 
 @flow(name="deadline-sweep")
@@ -35,7 +35,7 @@ async def reconcile_flows() -> dict[str, list[str] | int]:
     resume runs whose step was decided, restart lost runs."""
     with Session(get_engine()) as session:  # a read: no writer's turn
         waiting = waiting_intakes(session)
-    intakes = sum(complete_intake_of(complaint_id) for complaint_id in waiting)
+    intakes = sum(service.complete_intake_of(get_engine(), i) for i in waiting)
     report = await Orchestrator(get_engine()).reconcile()
     get_run_logger().info("reconcile: %s; complaint intakes completed %d", report, intakes)
     return {**vars(report), "intakes_completed": intakes}

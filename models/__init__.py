@@ -2,11 +2,10 @@
 
 from models.audit import AuditEntry
 from models.calendar import DeclaredHoliday
+from models.chase import AgendaItem, ChaseNotice
 from models.complaint import (
     Complaint,
-    ComplaintAgendaItem,
     ComplaintCategory,
-    ComplaintNotice,
     ComplaintPhoto,
     ComplaintRating,
     ComplaintSchedule,
@@ -38,13 +37,13 @@ from models.steps import (
 
 __all__ = [
     "ActingAssignment",
+    "AgendaItem",
     "AssigneeKind",
     "AuditEntry",
     "CaseRun",
+    "ChaseNotice",
     "Complaint",
-    "ComplaintAgendaItem",
     "ComplaintCategory",
-    "ComplaintNotice",
     "ComplaintPhoto",
     "ComplaintRating",
     "ComplaintSchedule",

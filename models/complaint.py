@@ -1,6 +1,7 @@
-"""Complaints (เรื่องร้องเรียน/ร้องทุกข์): the complaint, its photos, schedule changes, ratings,
-the centre's chase notices and the follow-up meeting agenda; and the shapes the API takes and
-gives. Contact details of the complainant never leave through a public shape."""
+"""Complaints (เรื่องร้องเรียน/ร้องทุกข์): the complaint, its photos, schedule changes, ratings
+and the stages of the centre's chase (its notices and the follow-up meeting agenda are the
+engine's, models/chase.py); and the shapes the API takes and gives. Contact details of the
+complainant never leave through a public shape."""
 
 import re
 from datetime import date, datetime
@@ -224,36 +225,6 @@ class ComplaintRating(SQLModel, table=True):
     comment: str = Field(default="", sa_type=sa.Text)
     via: str = Field(max_length=16, description="token (link in the mail) or pin")
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-
-
-class ComplaintNotice(SQLModel, table=True):
-    """A chase notice of the centre; the unique key makes the sweep send each one once."""
-
-    __table_args__ = (sa.UniqueConstraint("complaint_id", "cycle", "stage"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    complaint_id: int = Field(foreign_key="complaint.id", index=True)
-    cycle: int
-    stage: NoticeStage = Field(sa_type=sa.String(16))
-    division_id: int | None = Field(default=None, foreign_key="division.id")
-    respond_by: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-
-
-class ComplaintAgendaItem(SQLModel, table=True):
-    """A complaint escalated to the mayor, on the agenda of the follow-up meeting."""
-
-    __table_args__ = (sa.UniqueConstraint("complaint_id", "cycle"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    complaint_id: int = Field(foreign_key="complaint.id", index=True)
-    cycle: int
-    division_id: int | None = Field(default=None, foreign_key="division.id")
-    meeting_date: date = Field(index=True)
-    added_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    explanation: str | None = Field(default=None, sa_type=sa.Text)
-    explained_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    explained_by_user_id: int | None = Field(default=None, foreign_key="user.id")
 
 
 # --------------------------------------------------------------------------- input shapes

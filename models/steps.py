@@ -18,10 +18,26 @@ class StepStatus(StrEnum):
 
 
 class Outcome(StrEnum):
+    """What a step's decision was, named for what it is: the engine's approve / reject /
+    return / acknowledge, and the workflows' own (a complaint is forwarded, not rejected)."""
+
     approve = "approve"
     reject = "reject"
     return_for_revision = "return"
     acknowledge = "acknowledge"
+    # complaints
+    route = "route"
+    forward = "forward"
+    merge = "merge"
+    receive = "receive"
+    schedule = "schedule"
+    resolved = "resolved"
+    obstacle = "obstacle"
+    grant = "grant"
+    refuse = "refuse"
+    close = "close"
+    close_unresolved = "close_unresolved"
+    reopen = "reopen"
 
     @property
     def thai(self) -> str:
@@ -33,6 +49,18 @@ OUTCOME_TITLES = {
     Outcome.reject: "ไม่อนุมัติ",
     Outcome.return_for_revision: "ส่งกลับแก้ไข",
     Outcome.acknowledge: "ทราบ",
+    Outcome.route: "ส่งหน่วยงานภายในดำเนินการ",
+    Outcome.forward: "ส่งต่อหน่วยงานภายนอก",
+    Outcome.merge: "รวมกับเรื่องที่ซ้ำกัน",
+    Outcome.receive: "ยืนยันการรับเรื่อง",
+    Outcome.schedule: "แจ้งกำหนดวันดำเนินการ",
+    Outcome.resolved: "ดำเนินการแล้วเสร็จ",
+    Outcome.obstacle: "มีปัญหาอุปสรรค",
+    Outcome.grant: "อนุญาตให้ขยายเวลา",
+    Outcome.refuse: "ไม่อนุญาต ให้ดำเนินการต่อ",
+    Outcome.close: "ปิดเรื่องพร้อมคำชี้แจง",
+    Outcome.close_unresolved: "ยุติเรื่องโดยแก้ไขไม่ได้",
+    Outcome.reopen: "ส่งกลับหน่วยงานแก้ไขใหม่",
 }
 
 
@@ -55,14 +83,17 @@ class HumanStep(SQLModel, table=True):
     case_id: int
     key: str = Field(max_length=120, unique=True, description="Prefect pause key: [a-z0-9-]")
     title: str = Field(max_length=300)
-    level: str | None = Field(default=None, max_length=60)
+    kind: str = Field(
+        default="decision", max_length=40, description="What the step is for, e.g. 'chain-level'"
+    )
+    level: str | None = Field(default=None, max_length=60, description="Chain level key, if any")
     round: int = 1
     assignee_kind: AssigneeKind = Field(sa_type=sa.String(16))
     assignee_user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     assignee_position: Position | None = Field(default=None, sa_type=sa.String(40))
     assignee_division_id: int | None = Field(default=None, foreign_key="division.id")
     committee_id: int | None = Field(default=None, foreign_key="committee.id")
-    form: str = Field(max_length=60, description="Name of the decision form in domain.forms")
+    form: str = Field(max_length=60, description="Decision form (registry.form_class)")
     allowed_outcomes: list[str] = Field(sa_type=sa.JSON)
     status: StepStatus = Field(default=StepStatus.open, sa_type=sa.String(16))
     outcome: str | None = Field(default=None, max_length=16)

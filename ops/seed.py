@@ -9,9 +9,9 @@ from sqlmodel import Session, select
 
 from core.db import session_scope, utcnow
 from core.settings import get_settings
-from domain.accounts import hash_password
-from domain.memo import create_memo
-from domain.steps import decide, open_steps_of_case
+from domain.engine.accounts import hash_password
+from domain.engine.steps import decide, open_steps_of_case
+from domain.memo.rules import create_memo
 from models.calendar import DeclaredHoliday
 from models.memo import Memo, MemoCreate
 from models.people import (

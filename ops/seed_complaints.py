@@ -3,7 +3,7 @@ again updates them). Idempotent; ops/seed.py runs it."""
 
 from sqlmodel import Session, select
 
-from domain.complaints import ComplaintPolicy, complaint_policy
+from domain.complaints.policy import ComplaintPolicy, complaint_policy
 from models.complaint import ComplaintCategory
 
 

@@ -13,65 +13,21 @@ import signal
 import socket
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email import policy
-from email.message import EmailMessage
-from email.parser import BytesParser
 from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any
 
 from aiosmtpd.controller import Controller
 
+from adapters.mailbox import (
+    FROM_HEADER,
+    RCPT_HEADER,
+    TIME_HEADER,
+    CapturedMail,
+    parse_mail,
+)
 from core.settings import PROJECT_ROOT, get_settings
-
-_FROM_HEADER = "X-Capture-Mail-From"
-_RCPT_HEADER = "X-Capture-Rcpt-To"
-_TIME_HEADER = "X-Capture-Received-At"
-
-
-@dataclass(frozen=True)
-class CapturedMail:
-    mail_from: str
-    """Envelope sender (MAIL FROM)."""
-    rcpt_tos: list[str]
-    """Envelope recipients (RCPT TO)."""
-    subject: str
-    text: str
-    """The decoded text/plain part ("" if none)."""
-    html: str
-    """The decoded text/html part ("" if none)."""
-    message_id: str
-    received_at: datetime
-    raw: bytes = field(default=b"", repr=False)
-
-
-def parse_mail(
-    raw: bytes, *, mail_from: str, rcpt_tos: list[str], received_at: datetime
-) -> CapturedMail:
-    message = BytesParser(policy=policy.default).parsebytes(raw)
-    assert isinstance(message, EmailMessage)
-    return CapturedMail(
-        mail_from=mail_from,
-        rcpt_tos=list(rcpt_tos),
-        subject=str(message.get("Subject", "")),
-        text=_body(message, "plain"),
-        html=_body(message, "html"),
-        message_id=str(message.get("Message-ID", "")).strip(),
-        received_at=received_at,
-        raw=raw,
-    )
-
-
-def _body(message: EmailMessage, subtype: str) -> str:
-    part = message.get_body(preferencelist=(subtype,))
-    if part is None or part.get_content_subtype() != subtype:
-        return ""
-    content = part.get_content()
-    if not isinstance(content, str):
-        content = content.decode("utf-8", "replace")
-    return content.replace("\r\n", "\n")  # SMTP line endings back to Python's
 
 
 class _Handler:
@@ -178,40 +134,14 @@ def _write_eml(directory: Path, mail: CapturedMail, number: int) -> Path:
     stamp = mail.received_at.strftime("%Y%m%dT%H%M%S%fZ")
     name = f"{stamp}-{number:04d}.eml"
     envelope = (
-        f"{_FROM_HEADER}: {mail.mail_from}\r\n"
-        f"{_RCPT_HEADER}: {', '.join(mail.rcpt_tos)}\r\n"
-        f"{_TIME_HEADER}: {mail.received_at.isoformat()}\r\n"
+        f"{FROM_HEADER}: {mail.mail_from}\r\n"
+        f"{RCPT_HEADER}: {', '.join(mail.rcpt_tos)}\r\n"
+        f"{TIME_HEADER}: {mail.received_at.isoformat()}\r\n"
     ).encode()
     partial = directory / f".{name}.part"
     partial.write_bytes(envelope + mail.raw)
     os.replace(partial, directory / name)  # readers never see half a file
     return directory / name
-
-
-def read_mailbox(directory: Path | str) -> list[CapturedMail]:
-    """The mail captured into ``directory``, oldest first (newest last)."""
-    path = Path(directory)
-    if not path.is_dir():
-        return []
-    mails = []
-    for file in sorted(path.glob("*.eml")):
-        raw = file.read_bytes()
-        headers = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
-        try:
-            received_at = datetime.fromisoformat(str(headers[_TIME_HEADER]))
-        except (TypeError, ValueError):
-            received_at = datetime.fromtimestamp(file.stat().st_mtime, UTC)
-        rcpt = str(headers.get(_RCPT_HEADER) or headers.get("To") or "")
-        mails.append(
-            parse_mail(
-                raw,
-                mail_from=str(headers.get(_FROM_HEADER) or headers.get("From") or ""),
-                rcpt_tos=[r.strip() for r in rcpt.split(",") if r.strip()],
-                received_at=received_at,
-            )
-        )
-    mails.sort(key=lambda m: m.received_at)  # stable: same instant keeps file order
-    return mails
 
 
 def main(argv: list[str] | None = None) -> None:

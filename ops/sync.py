@@ -5,11 +5,11 @@ import asyncio
 
 from adapters.orchestrator import Orchestrator
 from core.db import get_engine
-from domain.workflows import load_workflows
+from domain.engine.registry import installed
 
 
 def main() -> None:
-    load_workflows()
+    installed()
     report = asyncio.run(Orchestrator(get_engine()).reconcile())
     print(f"reconcile: {report}")
 

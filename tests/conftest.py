@@ -17,7 +17,7 @@ import models  # noqa: F401  (registers every table)
 from api.deps import get_db_engine, get_orchestrator
 from api.main import app
 from core.db import make_engine
-from domain.complaints import PIN_GUESSES
+from domain.complaints.pin import PIN_GUESSES
 from models.people import User
 from ops.run import LocalSystem, Ports
 from ops.seed import seed_declared_holidays, seed_organisation

@@ -5,8 +5,8 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from domain.memo import create_memo
-from domain.steps import decide, open_steps_of_case
+from domain.engine.steps import decide, open_steps_of_case
+from domain.memo.rules import create_memo
 from models.memo import Memo, MemoCreate
 from models.people import User
 from models.steps import HumanStep

@@ -2,7 +2,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from domain.calendar import (
+from domain.engine.calendar import (
     BANGKOK,
     WorkCalendar,
     fiscal_quarter,

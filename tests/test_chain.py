@@ -4,7 +4,7 @@ import pytest
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
-from domain import audit
+from domain.engine import audit
 from domain.errors import InvalidInput
 from models.audit import AuditEntry
 from models.memo import MemoStatus

@@ -9,7 +9,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-import domain.complaints as complaints
+from domain.complaints.lookups import by_number
+from domain.complaints.notices import rating_token
+from domain.complaints.pin import check_pin
 from models.complaint import Complaint, ComplaintPhoto, ComplaintRating, ComplaintStatus
 from tests.test_complaints import JPEG, PNG, complaint_row, work_to_resolved
 
@@ -69,7 +71,7 @@ def test_file_through_the_form(client, engine):
     assert row.channel == "web" and row.withhold_identity
     assert row.latitude == pytest.approx(16.4419)
     with Session(engine) as s:
-        assert complaints.check_pin(s, number=number, pin=pin).id == row.id
+        assert check_pin(s, number=number, pin=pin).id == row.id
     assert count(engine, ComplaintPhoto) == 1
     receipt = client.get(f"/api/complaints/public/{number}/receipt?pin={pin}")
     assert receipt.status_code == 200 and pin in receipt.text
@@ -117,7 +119,7 @@ def test_track_with_right_and_wrong_pin(client, engine):
 def test_rating_refused_while_not_rateable(client, engine):
     number, pin, _ = file_complaint(client)
     with Session(engine) as s:
-        token = complaints.rating_token(complaints.by_number(s, number))
+        token = rating_token(by_number(s, number))
     r = client.post("/complaints/rate", data={"token": token, "score": "5"})
     assert r.status_code == 409 and "ยังไม่อยู่ในขั้นตอนประเมินความพึงพอใจ" in r.text
     r = client.post("/complaints/rate", data={"number": number, "pin": "x", "score": "5"})
@@ -130,7 +132,7 @@ def test_rating_refused_while_not_rateable(client, engine):
 def test_rating_link_records_a_rating_once(client, engine):
     number, pin, _ = file_complaint(client)
     done = work_to_resolved(client, engine, number)
-    token = complaints.rating_token(done)
+    token = rating_token(done)
 
     tracked = client.post("/complaints/track", data={"number": number, "pin": pin})
     assert "ประเมินความพึงพอใจ" in tracked.text and 'name="score"' in tracked.text

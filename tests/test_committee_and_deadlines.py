@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from domain.deadlines import SweepPolicy, sweep_deadlines
+from domain.engine.deadlines import SweepPolicy, sweep_deadlines
 from models.memo import MemoStatus
 from models.outbox import OutboxEmail
 from models.people import Committee

@@ -11,22 +11,23 @@ from alembic.config import Config
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-import domain.complaints as complaints
 from core.db import begin_writing, make_engine, utcnow
 from core.settings import PROJECT_ROOT
-from domain import audit
-from flows.complaint_flow import complete_intake_of
+from domain.complaints import WORKFLOW
+from domain.complaints.actions import withdraw
+from domain.complaints.intake import Registered, complete_intake, receive_complaint, waiting_intakes
+from domain.complaints.service import complete_intake_of
+from domain.complaints.states import CASE_TYPE
+from domain.engine import audit
 from models.complaint import Channel, Complaint
 from models.outbox import OutboxEmail
 from models.steps import CaseRun, HumanStep, StepStatus
 from tests.test_complaints import form
 
 
-def receive(engine: Engine, now: datetime | None = None) -> complaints.Registered:
+def receive(engine: Engine, now: datetime | None = None) -> Registered:
     with Session(engine, expire_on_commit=False) as session:
-        registered = complaints.receive_complaint(
-            session, data=form(photos=[]), channel=Channel.web, now=now
-        )
+        registered = receive_complaint(session, data=form(photos=[]), channel=Channel.web, now=now)
         session.commit()
     return registered
 
@@ -35,9 +36,9 @@ def screening_steps(session: Session, complaint_id: int) -> list[HumanStep]:
     return list(
         session.exec(
             select(HumanStep).where(
-                HumanStep.case_type == complaints.CASE_TYPE,
+                HumanStep.case_type == CASE_TYPE,
                 HumanStep.case_id == complaint_id,
-                HumanStep.level == "screen",
+                HumanStep.kind == "screen",
             )
         )
     )
@@ -48,7 +49,7 @@ def receipts(session: Session, complaint_id: int) -> list[OutboxEmail]:
     return list(
         session.exec(
             select(OutboxEmail).where(
-                OutboxEmail.case_type == complaints.CASE_TYPE,
+                OutboxEmail.case_type == CASE_TYPE,
                 OutboxEmail.case_id == complaint_id,
                 OutboxEmail.to_address == "sommai@example.com",
             )
@@ -67,15 +68,15 @@ def test_stored_and_answered_first_then_completed_exactly_once(engine, seeded):
         assert screening_steps(session, cid) == [] and receipts(session, cid) == []
         assert session.exec(select(CaseRun).where(CaseRun.case_id == cid)).one()
         # The flow is not done with a complaint whose intake is still to complete.
-        assert not complaints.ComplaintWorkflow().is_finished(session, case_id=cid)
+        assert not WORKFLOW.is_finished(session, cid)
 
     with Session(engine, expire_on_commit=False) as session:
         complaint = session.get(Complaint, cid)
-        assert complaints.complete_intake(session, complaint) == []
+        assert complete_intake(session, complaint) == []
         session.commit()
     with Session(engine, expire_on_commit=False) as session:
         complaint = session.get(Complaint, cid)
-        assert complaints.complete_intake(session, complaint) is None  # already done
+        assert complete_intake(session, complaint) is None  # already done
         session.commit()
 
     with Session(engine) as session:
@@ -86,7 +87,7 @@ def test_stored_and_answered_first_then_completed_exactly_once(engine, seeded):
         # The centre's day to check counts from when the complaint arrived.
         assert step.opened_at == complaint.registered_at
         assert len(receipts(session, cid)) == 1
-        entries = audit.timeline(session, case_type=complaints.CASE_TYPE, case_id=cid)
+        entries = audit.timeline(session, case_type=CASE_TYPE, case_id=cid)
         assert entries[0].action == "complaint_registered"
         assert audit.verify(entries).valid
 
@@ -97,7 +98,7 @@ def test_a_duplicate_is_found_when_the_intake_completes(engine, seeded):
     with Session(engine, expire_on_commit=False) as session:
         for registered in (first, second):
             complaint = session.get(Complaint, registered.complaint.id)
-            found = complaints.complete_intake(session, complaint)
+            found = complete_intake(session, complaint)
         session.commit()
     assert [d.complaint.number for d in found] == [first.complaint.number]
     with Session(engine) as session:
@@ -108,11 +109,11 @@ def test_a_duplicate_is_found_when_the_intake_completes(engine, seeded):
 def test_withdrawn_before_completion_opens_no_check(engine, seeded):
     registered = receive(engine)
     with Session(engine, expire_on_commit=False) as session:
-        complaints.withdraw(session, complaint_id=registered.complaint.id, reason="ซ่อมแล้ว")
+        withdraw(session, complaint_id=registered.complaint.id, reason="ซ่อมแล้ว")
         session.commit()
     with Session(engine, expire_on_commit=False) as session:
         complaint = session.get(Complaint, registered.complaint.id)
-        assert complaints.complete_intake(session, complaint) == []
+        assert complete_intake(session, complaint) == []
         session.commit()
     with Session(engine) as session:
         assert screening_steps(session, registered.complaint.id) == []
@@ -122,14 +123,14 @@ def test_the_sweep_completes_only_intakes_left_waiting(engine, seeded):
     old = receive(engine, now=utcnow() - timedelta(minutes=5))
     new = receive(engine)
     with Session(engine) as session:
-        waiting = complaints.waiting_intakes(session)
+        waiting = waiting_intakes(session)
     assert waiting == [old.complaint.id]
-    assert [complete_intake_of(i, engine) for i in waiting] == [True]
+    assert [complete_intake_of(engine, i) for i in waiting] == [True]
     with Session(engine) as session:
         assert len(screening_steps(session, old.complaint.id)) == 1
         assert screening_steps(session, new.complaint.id) == []
         # Again: nothing left that is old enough.
-        assert complaints.waiting_intakes(session) == []
+        assert waiting_intakes(session) == []
 
 
 def test_the_flow_and_the_sweep_racing_complete_it_once(engine, seeded):
@@ -144,7 +145,7 @@ def test_the_flow_and_the_sweep_racing_complete_it_once(engine, seeded):
                 gate.wait()
                 begin_writing(session)
                 complaint = session.get(Complaint, registered.complaint.id)
-                results.append(complaints.complete_intake(session, complaint))
+                results.append(complete_intake(session, complaint))
                 session.commit()
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)

@@ -13,14 +13,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+import domain.complaints.report as cr
 from adapters.mail import deliver_outbox
 from core.settings import Settings
-from domain import complaint_report as cr
-from domain.calendar import BANGKOK
+from domain.engine.calendar import BANGKOK
+from models.chase import AgendaItem, ChaseNotice
 from models.complaint import (
     Complaint,
-    ComplaintAgendaItem,
-    ComplaintNotice,
     ComplaintRating,
     ComplaintStatus,
     NoticeStage,
@@ -95,10 +94,22 @@ def seeded(engine: Engine, people: dict[str, User]) -> dict[str, Any]:
         for name, rnd, score in (("A", 1, 5), ("B", 1, 1), ("B", 2, 4), ("C", 1, 2), ("X", 1, 1)):
             s.add(ComplaintRating(complaint_id=made[name].id, round=rnd, score=score, via="pin"))
         for stage in (NoticeStage.follow_up, NoticeStage.first_notice, NoticeStage.mayor):
-            s.add(ComplaintNotice(complaint_id=g.id, cycle=1, stage=stage, division_id=div["ช่าง"]))
+            s.add(
+                ChaseNotice(
+                    case_type="complaint",
+                    case_id=g.id,
+                    cycle=1,
+                    stage=stage.value,
+                    division_id=div["ช่าง"],
+                )
+            )
         s.add(
-            ComplaintAgendaItem(
-                complaint_id=g.id, cycle=1, division_id=div["ช่าง"], meeting_date=bkk(30).date()
+            AgendaItem(
+                case_type="complaint",
+                case_id=g.id,
+                cycle=1,
+                division_id=div["ช่าง"],
+                meeting_date=bkk(30).date(),
             )
         )
         s.commit()

@@ -11,9 +11,9 @@ import httpx
 import pytest
 
 import tests.test_system as base
+from adapters.mailbox import CapturedMail, read_mailbox
 from ops.run import LocalSystem
 from ops.seed import DEMO_PASSWORD
-from ops.smtp_capture import CapturedMail, read_mailbox
 from tests.test_system import wait_for
 
 pytestmark = pytest.mark.slow
@@ -48,7 +48,7 @@ class Officer:
 
     def decide(self, complaint_id: int, level: str, **form: Any) -> dict[str, Any]:
         step = self.step(complaint_id)
-        assert step["level"] == level, step
+        assert step["kind"] == level, step
         r = self.http.post(f"/api/steps/{step['id']}/decision", json=form)
         assert r.status_code == 201, r.text
         return step
@@ -96,7 +96,7 @@ def test_web_complaint_to_rated_through_prefect_with_mail_in_order(system: Local
 
     def step_and_pause(officer: Officer, level: str) -> dict[str, Any]:
         step = officer.step(cid)
-        assert step["level"] == level, step
+        assert step["kind"] == level, step
         try:
             wait_for(
                 lambda: paused_on(system, cid, step["key"]),
@@ -114,7 +114,7 @@ def test_web_complaint_to_rated_through_prefect_with_mail_in_order(system: Local
 
     handler = Officer(system, "chatchai")  # section head of สำนักช่าง
     step_and_pause(handler, "receipt")
-    handler.decide(cid, "receipt", outcome="acknowledge")
+    handler.decide(cid, "receipt", outcome="receive")
 
     step_and_pause(handler, "schedule")
     planned = (date.today() + timedelta(days=3)).isoformat()

@@ -13,9 +13,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
-import domain.complaints as complaints
-from domain import audit
-from domain.complaints import PIN_GUESSES, check_pin
+from domain.complaints import WORKFLOW
+from domain.complaints.lookups import by_number
+from domain.complaints.pin import PIN_GUESSES, check_pin
+from domain.engine import audit
 from models.complaint import (
     Complaint,
     ComplaintPhoto,
@@ -70,7 +71,7 @@ def decide(
 ) -> dict[str, Any]:
     headers = login(client, username)
     step = inbox_step(client, headers, complaint_id)
-    assert step["level"] == expect, step
+    assert step["kind"] == expect, step
     r = client.post(f"/api/steps/{step['id']}/decision", json=form_, headers=headers)
     assert r.status_code == 201, r.text
     return r.json()
@@ -78,7 +79,7 @@ def decide(
 
 def complaint_row(engine: Engine, number: str) -> Complaint:
     with Session(engine) as s:
-        found = complaints.by_number(s, number)
+        found = by_number(s, number)
         assert found is not None
         return found
 
@@ -93,7 +94,7 @@ def work_to_resolved(client: TestClient, engine: Engine, number: str) -> Complai
     """Centre routes; the division confirms, schedules, adds evidence and reports."""
     cid = complaint_row(engine, number).id
     decide(client, "nipa", cid, "screen", action="route")
-    decide(client, "chatchai", cid, "receipt", outcome="acknowledge")
+    decide(client, "chatchai", cid, "receipt", outcome="receive")
     planned = (date.today() + timedelta(days=3)).isoformat()
     decide(client, "chatchai", cid, "schedule", planned_date=planned, comment="ตรวจพื้นที่แล้ว")
     headers = login(client, "chatchai")
@@ -176,7 +177,7 @@ def test_web_form_to_resolved_and_rated(client, engine, seeded):
     with Session(engine) as s:
         assert audit.verify(audit.timeline(s, case_type="complaint", case_id=done.id)).valid
         assert s.exec(select(ComplaintRating)).one().score == 5
-        assert complaints.ComplaintWorkflow().is_finished(s, case_id=done.id)
+        assert WORKFLOW.is_finished(s, done.id)
 
 
 def test_counter_entry_to_resolved_and_rated_with_pin(client, engine, seeded):
@@ -317,7 +318,7 @@ def test_obstacle_and_extension(client, engine, seeded):
     receipt = submit_web(client)
     cid = complaint_row(engine, receipt["number"]).id
     decide(client, "nipa", cid, "screen", action="route")
-    decide(client, "chatchai", cid, "receipt", outcome="acknowledge")
+    decide(client, "chatchai", cid, "receipt", outcome="receive")
     decide(client, "chatchai", cid, "schedule", planned_date=date.today().isoformat())
     before = complaint_row(engine, receipt["number"]).expected_at
     decide(

@@ -9,15 +9,12 @@ from datetime import datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
-import domain.complaints as complaints
-from api.deps import in_transaction
-from models.complaint import (
-    Channel,
-    Complaint,
-    ComplaintAgendaItem,
-    ComplaintNotice,
-    NoticeStage,
-)
+from core.db import in_transaction
+from domain.complaints.escalation import complaint_ladder, sweep_escalations
+from domain.complaints.intake import register_complaint
+from domain.complaints.policy import ComplaintPolicy
+from models.chase import AgendaItem, ChaseNotice
+from models.complaint import Channel, Complaint, NoticeStage
 from models.outbox import OutboxEmail
 from models.steps import HumanStep, StepStatus
 from tests.test_complaints import complaint_row, decide, login, submit_web
@@ -25,7 +22,7 @@ from tests.test_complaints import complaint_row, decide, login, submit_web
 
 def sweep(engine: Engine, now: datetime) -> dict[str, int]:
     with Session(engine, expire_on_commit=False) as s:
-        counts = complaints.sweep_escalations(s, now=now)
+        counts = sweep_escalations(s, now=now)
         s.commit()
     return counts
 
@@ -35,20 +32,20 @@ def notices(engine: Engine, complaint_id: int) -> list[tuple[int, str]]:
         return [
             (n.cycle, n.stage)
             for n in s.exec(
-                select(ComplaintNotice)
-                .where(ComplaintNotice.complaint_id == complaint_id)
-                .order_by(col(ComplaintNotice.id))
+                select(ChaseNotice)
+                .where(ChaseNotice.case_type == "complaint", ChaseNotice.case_id == complaint_id)
+                .order_by(col(ChaseNotice.id))
             )
         ]
 
 
-def open_step_of(engine: Engine, complaint_id: int, level: str) -> HumanStep:
+def open_step_of(engine: Engine, complaint_id: int, kind: str) -> HumanStep:
     with Session(engine) as s:
         return s.exec(
             select(HumanStep).where(
                 HumanStep.case_type == "complaint",
                 HumanStep.case_id == complaint_id,
-                HumanStep.level == level,
+                HumanStep.kind == kind,
                 HumanStep.status == StepStatus.open,
             )
         ).one()
@@ -72,7 +69,7 @@ def test_ladder_down_to_the_mayor_and_the_agenda(client, engine, seeded):
         ).all()
     assert set(to_centre) == {"nipa@khonkaen.go.th", "complaints@khonkaen.go.th"}
 
-    decide(client, "chatchai", cid, "receipt", outcome="acknowledge")
+    decide(client, "chatchai", cid, "receipt", outcome="receive")
     decide(client, "chatchai", cid, "schedule", planned_date="2026-01-05")
     expected = complaint_row(engine, receipt["number"]).expected_at
 
@@ -108,7 +105,7 @@ def test_ladder_down_to_the_mayor_and_the_agenda(client, engine, seeded):
             .select_from(OutboxEmail)
             .where(OutboxEmail.case_id == cid, OutboxEmail.to_address == "mayor@khonkaen.go.th")
         ).one()
-        item = s.exec(select(ComplaintAgendaItem)).one()
+        item = s.exec(select(AgendaItem)).one()
     assert to_mayor == 1
     assert item.meeting_date > times[-1].date() and item.meeting_date.weekday() == 0
 
@@ -137,7 +134,7 @@ def test_obstacle_pauses_the_chase_and_an_extension_restarts_it(client, engine, 
     receipt = submit_web(client)
     cid = complaint_row(engine, receipt["number"]).id
     decide(client, "nipa", cid, "screen", action="route")
-    decide(client, "chatchai", cid, "receipt", outcome="acknowledge")
+    decide(client, "chatchai", cid, "receipt", outcome="receive")
     decide(client, "chatchai", cid, "schedule", planned_date="2026-01-05")
     decide(client, "chatchai", cid, "result", action="obstacle", obstacle="รองบประมาณ")
     first_expected = complaint_row(engine, receipt["number"]).expected_at
@@ -154,7 +151,7 @@ def test_refused_obstacle_keeps_the_clock(client, engine, seeded):
     receipt = submit_web(client)
     cid = complaint_row(engine, receipt["number"]).id
     decide(client, "nipa", cid, "screen", action="route")
-    decide(client, "chatchai", cid, "receipt", outcome="acknowledge")
+    decide(client, "chatchai", cid, "receipt", outcome="receive")
     decide(client, "chatchai", cid, "schedule", planned_date="2026-01-05")
     decide(client, "chatchai", cid, "result", action="obstacle", obstacle="ไม่มีรถกระเช้า")
     decide(client, "nipa", cid, "obstacle", action="refuse", comment="ยืมรถจากกองอื่นได้")
@@ -168,7 +165,7 @@ def test_numbers_are_unique_and_sequential_under_concurrency(engine, seeded):
 
     def register(i: int) -> str:
         def work(session: Session) -> str:
-            return complaints.register_complaint(
+            return register_complaint(
                 session,
                 data={
                     "category": "garbage",
@@ -188,3 +185,20 @@ def test_numbers_are_unique_and_sequential_under_concurrency(engine, seeded):
     assert sequences == list(range(1, 17))
     with Session(engine) as s:
         assert s.exec(select(func.count()).select_from(Complaint)).one() == 16
+
+
+def test_each_stage_counts_its_own_days_and_the_old_key_still_works(tmp_path):
+    config = tmp_path / "complaints.toml"
+    config.write_text(
+        "[escalation]\nfollow_up_days = 10\nworking_days = true\n"
+        "second_notice_in_working_days = false\nmeeting_weekday = 4\n",
+        encoding="utf-8",
+    )
+    ladder = complaint_ladder(ComplaintPolicy.from_file(config))
+    assert [(s.key, s.days, s.working_days) for s in ladder.stages] == [
+        ("follow_up", 10, True),
+        ("first_notice", 7, True),
+        ("second_notice", 5, False),
+    ]
+    assert (ladder.escalation.key, ladder.escalation.meeting_weekday) == ("mayor", 4)
+    assert [s.working_days for s in complaint_ladder(ComplaintPolicy()).stages] == [False] * 3

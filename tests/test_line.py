@@ -15,10 +15,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
+from api.complaints.line import get_line_replier
 from api.deps import get_db_engine, get_orchestrator
 from api.main import app
-from api.routes.line import get_line_replier, guess_category
 from core.settings import get_settings
+from domain.complaints.category_guess import guess_category
 from models.complaint import Channel, Complaint, LineWebhookEvent
 from models.people import User
 from ops.seed_complaints import seed_complaints

@@ -12,14 +12,15 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from adapters.mail import MAX_ATTEMPTS, backoff, deliver_outbox
+from adapters.mailbox import read_mailbox
 from core.db import session_scope, utcnow
 from core.settings import Settings
-from domain.notify import queue_email, render_email
+from domain.engine.notify import queue_email, render_email
 from models.memo import Memo, MemoStatus
 from models.outbox import OutboxEmail, OutboxStatus
 from models.people import Position, User
 from models.steps import AssigneeKind, Decision, HumanStep, Outcome
-from ops.smtp_capture import SmtpCapture, free_port, read_mailbox
+from ops.smtp_capture import SmtpCapture, free_port
 
 DIGEST_TEMPLATES = ["step_reminder", "step_overdue", "step_escalation"]
 

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from domain.calendar import BANGKOK
+from domain.engine.calendar import BANGKOK
 from models.complaint import Channel, Complaint, ComplaintStatus
 from tests.test_complaints import work_to_resolved
 

@@ -154,7 +154,7 @@ def test_unentitled_post_is_403_page_and_changes_nothing(client, engine, people)
     step = open_step(engine, memo_id)
     for intruder in ("malee", "chatchai"):
         sign_in(client, intruder)
-        token = csrf_of(client.get("/pages/inbox").text)
+        token = csrf_of(client.get("/pages/memos").text)
         r = client.post(f"/pages/steps/{step.id}", data={"csrf": token, "outcome": "approve"})
         assert r.status_code == 403, (intruder, r.text)
         assert "ท่านไม่มีอำนาจพิจารณาขั้นตอนนี้" in r.text
@@ -179,7 +179,7 @@ def test_decided_step_conflict_is_409(client, engine, people):
 
 def test_memo_form_creates_a_memo(client, engine, people):
     sign_in(client, "somchai")
-    token = csrf_of(client.get("/pages/inbox").text)
+    token = csrf_of(client.get("/pages/memos").text)
     r = client.post("/pages/memos", data={"csrf": token, "subject": "ab", "chain": "memo"})
     assert r.status_code == 422 and "เรื่อง: สั้นเกินไป" in r.text
     r = client.post(

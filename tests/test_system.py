@@ -10,9 +10,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from adapters.mailbox import read_mailbox
 from ops.run import LocalSystem
 from ops.seed import DEMO_PASSWORD
-from ops.smtp_capture import read_mailbox
 
 pytestmark = pytest.mark.slow
 PREFECT = str(Path(sys.executable).with_name("prefect"))

@@ -8,7 +8,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from api.deps import CurrentUser, SessionDep, SettingsDep
 from api.schemas import Token
 from api.security import issue_token
-from domain.accounts import authenticate
+from domain.engine.accounts import authenticate
 from models.people import UserPublic
 
 router = APIRouter(prefix="/api", tags=["auth"])

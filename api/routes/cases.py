@@ -4,16 +4,18 @@ from fastapi import APIRouter
 
 from api.deps import CurrentUser, SessionDep
 from api.schemas import Timeline, TimelineEntry
-from domain import audit
+from domain.engine import audit
+from domain.engine.registry import workflow_for
+from domain.engine.visibility import can_view
 from domain.errors import NotEntitled
-from domain.workflows import workflow_for
 
 router = APIRouter(prefix="/api", tags=["cases"])
 
 
 @router.get("/cases/{case_type}/{case_id}/timeline", response_model=Timeline)
 def timeline(case_type: str, case_id: int, user: CurrentUser, session: SessionDep) -> Timeline:
-    if not workflow_for(case_type).can_view(session, user=user, case_id=case_id):
+    workflow_for(case_type)  # 404 for an unknown case type
+    if not can_view(session, user=user, case_type=case_type, case_id=case_id):
         raise NotEntitled("ท่านไม่มีสิทธิ์ดูเรื่องนี้")
     entries = audit.timeline(session, case_type=case_type, case_id=case_id)
     check = audit.verify(entries)

@@ -7,10 +7,11 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, Field, model_validator
 from sqlmodel import Session, col, select
 
-from api.deps import CurrentUser, EngineDep, SessionDep, SettingsDep, in_transaction
-from domain import audit
-from domain.authority import outranks
-from domain.chains import load_chains
+from api.deps import CurrentUser, EngineDep, SessionDep, SettingsDep
+from core.db import in_transaction
+from domain.engine import audit
+from domain.engine.authority import outranks
+from domain.engine.chains import load_chains
 from domain.errors import NotEntitled, NotFound
 from models.people import ActingAssignment, Committee, CommitteeMember, Position, User, UserPublic
 

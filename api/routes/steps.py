@@ -4,14 +4,7 @@ from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks, Body, Response, status
 
-from api.deps import (
-    CurrentUser,
-    EngineDep,
-    OrchestratorDep,
-    SessionDep,
-    in_transaction,
-    sync_case_later,
-)
+from api.deps import CaseSyncDep, CurrentUser, EngineDep, SessionDep, sync_case_later
 from api.schemas import (
     DecisionPublic,
     DecisionReceipt,
@@ -21,13 +14,10 @@ from api.schemas import (
     StepPublic,
 )
 from core.db import utcnow
-from domain import authority
-from domain.errors import NotEntitled, NotFound
-from domain.forms import form_class
-from domain.steps import decide, decisions_of_step
-from domain.workflows import workflow_for
-from models.people import User
-from models.steps import HumanStep
+from domain.engine import authority, service
+from domain.engine.registry import form_class
+from domain.engine.steps import decisions_of_step
+from domain.engine.visibility import visible_step
 
 router = APIRouter(prefix="/api", tags=["steps"])
 
@@ -46,22 +36,9 @@ def inbox(user: CurrentUser, session: SessionDep) -> list[InboxItem]:
     ]
 
 
-def load_visible_step(session: SessionDep, user: User, step_id: int) -> HumanStep:
-    """The step, if ``user`` may decide it or may read its case."""
-    step = session.get(HumanStep, step_id)
-    if step is None:
-        raise NotFound("ไม่พบขั้นตอนนี้")
-    try:
-        authority.standing(session, user=user, step=step)
-    except NotEntitled:
-        if not workflow_for(step.case_type).can_view(session, user=user, case_id=step.case_id):
-            raise NotEntitled("ท่านไม่มีสิทธิ์ดูเรื่องนี้") from None
-    return step
-
-
 @router.get("/steps/{step_id}", response_model=StepDetail)
 def step_detail(step_id: int, user: CurrentUser, session: SessionDep) -> StepDetail:
-    step = load_visible_step(session, user, step_id)
+    step = visible_step(session, user=user, step_id=step_id)
     return StepDetail(
         step=StepPublic.model_validate(step),
         decisions=[
@@ -86,7 +63,7 @@ def decide_step(
     step_id: int,
     user: CurrentUser,
     engine: EngineDep,
-    orchestrator: OrchestratorDep,
+    orchestrator: CaseSyncDep,
     background: BackgroundTasks,
     response: Response,
     form: dict[str, Any] = Body(
@@ -97,17 +74,13 @@ def decide_step(
     """Decide a step. The decision is recorded (who, position, acting for whom, when, comment)
     and the case moved on before the answer; the flow run catches up right after."""
 
-    def work(session: Any) -> DecisionReceipt:
-        actor = session.get(User, user.id)
-        result = decide(session, step_id=step_id, user=actor, data=form)
-        return DecisionReceipt(
-            decision=DecisionPublic.model_validate(result.decision),
-            step=StepPublic.model_validate(result.step),
-            repeated=result.repeated,
-            step_closed=result.closed_now,
-        )
-
-    receipt = in_transaction(engine, work)
+    result = service.decide_step(engine, step_id=step_id, user_id=user.id, data=form)  # type: ignore[arg-type]
+    receipt = DecisionReceipt(
+        decision=DecisionPublic.model_validate(result.decision),
+        step=StepPublic.model_validate(result.step),
+        repeated=result.repeated,
+        step_closed=result.closed_now,
+    )
     if receipt.repeated:
         response.status_code = status.HTTP_200_OK
     elif receipt.step_closed:

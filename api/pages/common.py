@@ -1,0 +1,181 @@
+"""What every officers' page shares: the templates (the engine's in templates/pages, each
+workflow's in templates/<workflow>/), Thai filters, sign-in by cookie, the CSRF token, and
+rendering a page or an error page."""
+
+import hashlib
+import hmac
+from datetime import date, datetime
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
+from sqlmodel import Session, col, select
+
+from api.deps import (
+    TOKEN_COOKIE,
+    EngineDep,
+    SettingsDep,
+    current_user,
+)
+from api.errors import status_of
+from api.workflows import installed_pages
+from core.settings import PROJECT_ROOT, Settings
+from domain.engine.calendar import format_thai_date
+from domain.errors import DomainError
+from models.people import Division, Position, User
+from models.steps import Outcome
+
+templates = Jinja2Templates(
+    directory=[PROJECT_ROOT / "templates" / "pages", PROJECT_ROOT / "templates"]
+)
+
+COMMITTEE_ROLES = {"chair": "ประธาน", "member": "กรรมการ", "secretary": "เลขานุการ"}
+
+
+class LoginRequired(Exception):
+    """The page needs a signed-in officer; answered with a redirect to the login page."""
+
+    def __init__(self, next_url: str) -> None:
+        self.next_url = next_url
+
+
+def thai_datetime(value: datetime | date | None, style: str = "short") -> str:
+    if value is None:
+        return "-"
+    with_time = isinstance(value, datetime)
+    return format_thai_date(value, style=style, with_time=with_time)  # type: ignore[arg-type]
+
+
+def position_thai(value: str | None) -> str:
+    if not value:
+        return ""
+    try:
+        return Position(value).thai
+    except ValueError:
+        return value
+
+
+def outcome_thai(value: str | None) -> str:
+    if not value:
+        return ""
+    try:
+        return Outcome(value).thai
+    except ValueError:
+        return value
+
+
+templates.env.filters["thaidate"] = thai_datetime
+templates.env.filters["position_thai"] = position_thai
+templates.env.filters["outcome_thai"] = outcome_thai
+
+
+def csrf_for(settings: Settings, token: str | None) -> str:
+    """A form token bound to the login cookie: a page of another site cannot know it."""
+    if not token:
+        return ""
+    mac = hmac.new(settings.secret_key.encode(), f"csrf:{token}".encode(), hashlib.sha256)
+    return mac.hexdigest()[:40]
+
+
+def csrf_ok(request: Request, settings: Settings, value: str) -> bool:
+    expected = csrf_for(settings, request.cookies.get(TOKEN_COOKIE))
+    return bool(expected) and hmac.compare_digest(expected, value or "")
+
+
+def page_user(request: Request, engine: EngineDep, settings: SettingsDep) -> User:
+    """The officer signed in by cookie; otherwise off to the login page."""
+    try:
+        return current_user(request, engine, settings, None)
+    except HTTPException:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise LoginRequired(target) from None
+
+
+PageUser = Annotated[User, Depends(page_user)]
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any],
+    *,
+    status_code: int = 200,
+    user: User | None = None,
+    session: Session | None = None,
+    settings: Settings | None = None,
+) -> HTMLResponse:
+    ctx: dict[str, Any] = {"user": user, "csrf": "", "division": None, **context}
+    if settings is not None:
+        ctx["csrf"] = csrf_for(settings, request.cookies.get(TOKEN_COOKIE))
+    if user is not None and session is not None and user.division_id is not None:
+        ctx["division"] = session.get(Division, user.division_id)
+    ctx["nav"] = [link for pages in installed_pages().values() for link in pages.nav]
+    return templates.TemplateResponse(request, name, ctx, status_code=status_code)
+
+
+def error_page(
+    request: Request,
+    exc: DomainError,
+    *,
+    user: User | None,
+    session: Session | None,
+    settings: Settings | None,
+) -> HTMLResponse:
+    return render(
+        request,
+        "error.html",
+        {"message": exc.message, "title": "ทำรายการไม่ได้"},
+        status_code=status_of(exc),
+        user=user,
+        session=session,
+        settings=settings,
+    )
+
+
+def thai_validation_messages(exc: ValidationError, labels: dict[str, str]) -> list[str]:
+    """Pydantic's errors in Thai: our own validators already speak Thai; the rest are named."""
+    messages = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"])
+        label = labels.get(where, where) or "แบบฟอร์ม"
+        kind = err["type"]
+        if kind == "value_error":
+            text = str(err["msg"]).removeprefix("Value error, ")
+        elif kind == "missing":
+            text = f"กรุณาระบุ{label}"
+        elif kind in ("enum", "literal_error"):
+            text = f"{label}: ตัวเลือกไม่ถูกต้อง"
+        elif kind == "string_too_short":
+            text = f"{label}: สั้นเกินไป (อย่างน้อย {err.get('ctx', {}).get('min_length')} ตัวอักษร)"
+        elif kind == "string_too_long":
+            text = f"{label}: ยาวเกินไป (ไม่เกิน {err.get('ctx', {}).get('max_length')} ตัวอักษร)"
+        elif kind == "extra_forbidden":
+            text = f"แบบฟอร์มนี้ไม่มีช่อง {label}"
+        else:
+            text = f"{label}: ข้อมูลไม่ถูกต้อง"
+        messages.append(text)
+    return messages or ["ข้อมูลในแบบฟอร์มไม่ถูกต้อง"]
+
+
+def users_by_id(session: Session, ids: set[int | None]) -> dict[int, User]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return {u.id: u for u in session.exec(select(User).where(col(User.id).in_(wanted)))}  # type: ignore[misc]
+
+
+def install_common(app: FastAPI) -> None:
+    """Static files, the redirect to sign in, and ``/``."""
+    app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
+
+    @app.exception_handler(LoginRequired)
+    async def to_login(_: Request, exc: LoginRequired) -> RedirectResponse:
+        return RedirectResponse(f"/pages/login?{urlencode({'next': exc.next_url})}", 303)
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/pages/inbox", status_code=307)

@@ -1,0 +1,123 @@
+"""Lookups of complaints, categories and the people who handle them."""
+
+from sqlmodel import Session, col, select
+
+from domain.complaints.policy import ComplaintPolicy, complaint_policy
+from domain.engine.steps import Assignee
+from domain.errors import InvalidInput, NotFound
+from models.complaint import (
+    Complaint,
+    ComplaintCategory,
+)
+from models.people import Division, Position, User
+
+
+def category(session: Session, code: str, *, active_only: bool = True) -> ComplaintCategory:
+    found = session.get(ComplaintCategory, code)
+    if found is None or (active_only and not found.active):
+        raise InvalidInput(f"ไม่รู้จักประเภทเรื่อง {code}", field="category")
+    return found
+
+
+def categories(session: Session) -> list[ComplaintCategory]:
+    return list(
+        session.exec(
+            select(ComplaintCategory)
+            .where(ComplaintCategory.active == True)  # noqa: E712
+            .order_by(col(ComplaintCategory.name))
+        )
+    )
+
+
+def division_by_code(session: Session, code: str) -> Division:
+    found = session.exec(select(Division).where(Division.code == code)).first()
+    if found is None:
+        raise InvalidInput(f"ไม่พบหน่วยงาน {code}", field="division_code")
+    return found
+
+
+def in_centre(session: Session, user: User) -> bool:
+    """Whether ``user`` works in the complaint centre's division (สป.)."""
+    centre = division_by_code(session, complaint_policy().centre_division)
+    return user.division_id is not None and user.division_id == centre.id
+
+
+def get_complaint(session: Session, complaint_id: int, *, lock: bool = False) -> Complaint:
+    found = session.get(Complaint, complaint_id, with_for_update=lock, populate_existing=lock)
+    if found is None:
+        raise NotFound("ไม่พบเรื่องร้องเรียน")
+    return found
+
+
+def by_number(session: Session, number: str) -> Complaint | None:
+    return session.exec(select(Complaint).where(Complaint.number == number.strip())).first()
+
+
+def centre_division(session: Session, policy: ComplaintPolicy) -> Division:
+    return division_by_code(session, policy.centre_division)
+
+
+def handler_of(session: Session, division_id: int, policy: ComplaintPolicy) -> Assignee:
+    """The division's handlers (section heads by default); the director if it has none."""
+    any_holder = session.exec(
+        select(User.id).where(
+            User.position == policy.handler_position,
+            User.division_id == division_id,
+            User.active == True,  # noqa: E712
+        )
+    ).first()
+    position = policy.handler_position if any_holder else Position.division_director
+    return Assignee.holder_of(position, division_id)
+
+
+def division_directors(session: Session, division_id: int | None) -> list[User]:
+    if division_id is None:
+        return []
+    return list(
+        session.exec(
+            select(User).where(
+                User.position == Position.division_director,
+                User.division_id == division_id,
+                User.active == True,  # noqa: E712
+            )
+        )
+    )
+
+
+def works_in_division(session: Session, complaint: Complaint, user: User) -> bool:
+    return complaint.division_id is not None and user.division_id == complaint.division_id
+
+
+def centre_officers(session: Session, policy: ComplaintPolicy) -> list[User]:
+    """The complaint centre's officers."""
+    centre = centre_division(session, policy)
+    return list(
+        session.exec(
+            select(User)
+            .where(
+                User.division_id == centre.id,
+                User.position == Position.officer,
+                User.active == True,  # noqa: E712
+            )
+            .order_by(col(User.id))
+        )
+    )
+
+
+def division_handlers(session: Session, complaint: Complaint) -> list[User]:
+    """Handlers and director of the complaint's division: whom a chase notice goes to."""
+    if complaint.division_id is None:
+        return []
+    return list(
+        session.exec(
+            select(User)
+            .where(
+                User.division_id == complaint.division_id,
+                col(User.position).in_(
+                    [Position.section_head.value, Position.division_director.value]
+                ),
+                User.active == True,  # noqa: E712
+            )
+            .order_by(col(User.id))
+        )
+    )
