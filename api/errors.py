@@ -7,6 +7,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 
+from domain.engine.forms import thai_errors
 from domain.errors import Conflict, DomainError, InvalidInput, NotEntitled, NotFound
 
 STATUS = {NotFound: 404, NotEntitled: 403, Conflict: 409, InvalidInput: 422}
@@ -21,10 +22,11 @@ def status_of(exc: DomainError) -> int:
 
 
 def _errors(exc: ValidationError | RequestValidationError) -> list[dict[str, object]]:
-    return [
-        {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"], "type": e["type"]}
-        for e in exc.errors()
-    ]
+    """Each error in Thai (``thai_errors``) with pydantic's type for programs."""
+    if isinstance(exc, RequestValidationError):
+        exc = ValidationError.from_exception_data("request", list(exc.errors()))  # type: ignore[arg-type]
+    types = [e["type"] for e in exc.errors()]
+    return [{**e, "type": t} for e, t in zip(thai_errors(exc), types, strict=True)]
 
 
 def install(app: FastAPI) -> None:

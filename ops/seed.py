@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
-from core.db import session_scope, utcnow
+from core.db import get_engine, session_scope, utcnow
 from core.settings import get_settings
 from domain.engine.accounts import hash_password
 from domain.engine.steps import decide, open_steps_of_case
@@ -23,6 +23,7 @@ from models.people import (
     Position,
     User,
 )
+from ops.demo_complaints import seed_demo_complaints
 from ops.seed_complaints import seed_complaints
 
 DEMO_PASSWORD = "demo1234"
@@ -57,6 +58,23 @@ PEOPLE = [
     ("sompong", "นายสมปอง ผอ.สวัสดิการ", Position.division_director, "สส."),
     ("wanna", "นางวรรณา ผอ.สำนักสาธารณสุขฯ", Position.division_director, "สธ."),
     ("somsak", "นายสมศักดิ์ หัวหน้าฝ่ายรักษาความสะอาด", Position.section_head, "สธ."),
+    ("sunee", "นางสุนีย์ หัวหน้าฝ่ายสังคมสงเคราะห์", Position.section_head, "สส."),
+    ("surachai", "นายสุรชัย หัวหน้าฝ่ายเทศกิจ", Position.section_head, "สป."),
+]
+
+# Who does what in the demo, as `make run` prints it and README.md lists it: the complaint
+# centre, each division's handler of complaints (config/complaints.toml: section heads), the
+# directors told of results, memo authors and approvers, and the executives.
+DEMO_ROLES: list[tuple[str, list[str]]] = [
+    ("ศูนย์รับเรื่องร้องเรียน (สำนักปลัดเทศบาล)", ["nipa"]),
+    ("แก้ไขเรื่องร้องเรียน: สำนักช่าง", ["chatchai"]),
+    ("แก้ไขเรื่องร้องเรียน: สำนักสาธารณสุขและสิ่งแวดล้อม", ["somsak"]),
+    ("แก้ไขเรื่องร้องเรียน: สำนักสวัสดิการสังคม", ["sunee"]),
+    ("แก้ไขเรื่องร้องเรียน: สำนักปลัดเทศบาล (เทศกิจ)", ["surachai"]),
+    ("ผู้อำนวยการ (รับรายงานผลเรื่องร้องเรียน)", ["pornthip", "wanna", "sompong", "ratana"]),
+    ("เสนอบันทึกข้อความ", ["somchai", "suda"]),
+    ("อนุมัติบันทึกข้อความ", ["wichai", "malee", "prasert", "kanya", "anan"]),
+    ("ผู้บริหาร", ["mayor"]),
 ]
 
 EXECUTIVE_COMMITTEE = "คณะผู้บริหารเทศบาลนครขอนแก่น"
@@ -166,7 +184,13 @@ def main() -> None:
         users = seed_organisation(session)
         seed_complaints(session)
         demo_cases = seed_demo_cases(session, users) if args.demo else 0
-    print(f"users: {', '.join(sorted(users))} (password {DEMO_PASSWORD}); demo cases: {demo_cases}")
+    # After the commit above: each demo complaint goes through the use cases, in its own
+    # transactions, like one filed and handled by people.
+    demo_complaints = seed_demo_complaints(get_engine()) if args.demo else 0
+    print(
+        f"users: {', '.join(sorted(users))} (password {DEMO_PASSWORD}); "
+        f"demo cases: {demo_cases}; demo complaints: {demo_complaints}"
+    )
 
 
 if __name__ == "__main__":

@@ -35,7 +35,9 @@ def postgres_engine() -> Iterator[Engine]:
             pytest.fail("KKM_REQUIRE_POSTGRES=1 but KKM_TEST_POSTGRES_URL is not set")
         pytest.skip("PostgreSQL not configured (KKM_TEST_POSTGRES_URL)")
     engine = make_engine(POSTGRES_URL)
-    SQLModel.metadata.drop_all(engine)
+    with engine.begin() as conn:  # whatever an older run or schema left behind
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
     SQLModel.metadata.create_all(engine)
     yield engine
     engine.dispose()

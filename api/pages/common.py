@@ -25,6 +25,7 @@ from api.errors import status_of
 from api.workflows import installed_pages
 from core.settings import PROJECT_ROOT, Settings
 from domain.engine.calendar import format_thai_date
+from domain.engine.forms import thai_errors
 from domain.errors import DomainError
 from models.people import Division, Position, User
 from models.steps import Outcome
@@ -137,28 +138,8 @@ def error_page(
 
 
 def thai_validation_messages(exc: ValidationError, labels: dict[str, str]) -> list[str]:
-    """Pydantic's errors in Thai: our own validators already speak Thai; the rest are named."""
-    messages = []
-    for err in exc.errors():
-        where = ".".join(str(p) for p in err["loc"])
-        label = labels.get(where, where) or "แบบฟอร์ม"
-        kind = err["type"]
-        if kind == "value_error":
-            text = str(err["msg"]).removeprefix("Value error, ")
-        elif kind == "missing":
-            text = f"กรุณาระบุ{label}"
-        elif kind in ("enum", "literal_error"):
-            text = f"{label}: ตัวเลือกไม่ถูกต้อง"
-        elif kind == "string_too_short":
-            text = f"{label}: สั้นเกินไป (อย่างน้อย {err.get('ctx', {}).get('min_length')} ตัวอักษร)"
-        elif kind == "string_too_long":
-            text = f"{label}: ยาวเกินไป (ไม่เกิน {err.get('ctx', {}).get('max_length')} ตัวอักษร)"
-        elif kind == "extra_forbidden":
-            text = f"แบบฟอร์มนี้ไม่มีช่อง {label}"
-        else:
-            text = f"{label}: ข้อมูลไม่ถูกต้อง"
-        messages.append(text)
-    return messages or ["ข้อมูลในแบบฟอร์มไม่ถูกต้อง"]
+    """The form's errors in Thai, one line each (``domain.engine.forms.thai_errors``)."""
+    return [e["message"] for e in thai_errors(exc, labels)]
 
 
 def users_by_id(session: Session, ids: set[int | None]) -> dict[int, User]:

@@ -1,4 +1,5 @@
-"""The complaint policy (config/complaints.toml, typed): limits, days, categories, the chase."""
+"""The complaint policy (config/complaints.toml, typed): limits, days, categories, the chase,
+the outside agencies."""
 
 import tomllib
 from dataclasses import dataclass, field
@@ -37,6 +38,8 @@ class ComplaintPolicy:
     meeting_weekday: int = 0
     review_below_or_at: int = 2
     categories: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    agencies: tuple[str, ...] = field(default_factory=tuple)
+    """Outside agencies the centre forwards to (offered on the screening step's form)."""
 
     @classmethod
     def from_file(cls, path: Path) -> "ComplaintPolicy":
@@ -76,6 +79,7 @@ class ComplaintPolicy:
             meeting_weekday=esc.get("meeting_weekday", 0),
             review_below_or_at=rating.get("review_below_or_at", 2),
             categories=tuple(data.get("categories", [])),
+            agencies=tuple(str(a["name"]) for a in data.get("agencies", []) if a.get("name")),
         )
 
 

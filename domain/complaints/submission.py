@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from domain.complaints.policy import ComplaintPolicy
+from domain.engine.forms import thai_errors
 from domain.errors import InvalidInput
 from models.complaint import (
     Complaint,
@@ -37,28 +38,6 @@ FIELD_TITLES = {
 }
 
 
-def _thai_error(err: dict[str, Any]) -> str:
-    loc = [str(p) for p in err.get("loc", ()) if not isinstance(p, int)]
-    title = FIELD_TITLES.get(loc[-1], loc[-1]) if loc else "ข้อมูล"
-    kind = err.get("type", "")
-    ctx = err.get("ctx") or {}
-    if kind == "missing":
-        return f"กรุณาระบุ{title}"
-    if kind == "value_error":
-        return str(ctx.get("error") or err.get("msg", "")).removeprefix("Value error, ")
-    if kind == "string_too_short":
-        return f"{title}สั้นเกินไป (อย่างน้อย {ctx.get('min_length')} ตัวอักษร)"
-    if kind == "string_too_long":
-        return f"{title}ยาวเกินไป (ไม่เกิน {ctx.get('max_length')} ตัวอักษร)"
-    if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
-        if loc and loc[-1] in {"latitude", "longitude"}:
-            return "พิกัดไม่ถูกต้อง: ละติจูดต้องอยู่ระหว่าง -90 ถึง 90 และลองจิจูดระหว่าง -180 ถึง 180"
-        return f"{title}อยู่นอกช่วงที่กำหนด"
-    if kind == "extra_forbidden":
-        return f"ไม่รู้จักข้อมูล {'.'.join(loc)}"
-    return f"{title}มีรูปแบบไม่ถูกต้อง"
-
-
 def parse_complaint(data: ComplaintCreate | dict[str, Any]) -> ComplaintCreate:
     """Validate a submission; InvalidInput (422) with Thai messages per field."""
     if isinstance(data, ComplaintCreate):
@@ -68,10 +47,7 @@ def parse_complaint(data: ComplaintCreate | dict[str, Any]) -> ComplaintCreate:
     try:
         return ComplaintCreate.model_validate(data)
     except ValidationError as exc:
-        errors = [
-            {"field": ".".join(str(p) for p in e["loc"]), "message": _thai_error(dict(e))}
-            for e in exc.errors()
-        ]
+        errors = thai_errors(exc, FIELD_TITLES)
         raise InvalidInput(
             "ข้อมูลเรื่องร้องเรียนไม่ครบถ้วนหรือไม่ถูกต้อง: " + "; ".join(e["message"] for e in errors),
             errors=errors,
