@@ -147,7 +147,9 @@ def get_engine() -> Engine:
 
 @contextmanager
 def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """A session committed on success and rolled back on error: nothing is half-written."""
+    """One attempt at a unit of work: a writer's session committed on success and rolled back
+    on any error, so nothing is half-written. Use cases go through ``in_transaction``, which
+    runs this again when a concurrent writer collided with it."""
     with Session(engine or get_engine(), expire_on_commit=False) as session:
         begin_writing(session)
         try:
@@ -176,15 +178,11 @@ def in_transaction(engine: Engine, work: Callable[[Session], T], *, attempts: in
     writer (unique key, serialisation) is retried from scratch: the second try sees the first's
     result and answers accordingly (same decision, or conflict)."""
     for attempt in range(1, attempts + 1):
-        with Session(engine, expire_on_commit=False) as session:
-            try:
-                begin_writing(session)
-                result = work(session)
-                session.commit()
-                return result
-            except (IntegrityError, OperationalError) as exc:
-                session.rollback()
-                if attempt == attempts:
-                    raise
-                log.info("transaction retried after %s", type(exc).__name__)
+        try:
+            with session_scope(engine) as session:
+                return work(session)
+        except (IntegrityError, OperationalError) as exc:
+            if attempt == attempts:
+                raise
+            log.info("transaction retried after %s", type(exc).__name__)
     raise AssertionError("unreachable")

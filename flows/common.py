@@ -12,9 +12,10 @@ from anyio import to_thread
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.flow_runs import suspend_flow_run
+from sqlmodel import Session
 
 from adapters.mail import deliver_outbox
-from core.db import get_engine, session_scope
+from core.db import get_engine
 from core.settings import get_settings
 from domain.engine.registry import form_class
 from domain.engine.steps import open_steps_of_case
@@ -28,7 +29,7 @@ class Waiting:
 
 
 def _first_open_step(case_type: str, case_id: int, kinds: frozenset[str] | None) -> Waiting | None:
-    with session_scope() as session:
+    with Session(get_engine()) as session:  # a read: no writers' turn
         steps = open_steps_of_case(session, case_type=case_type, case_id=case_id)
     steps = [s for s in steps if kinds is None or s.kind in kinds]
     return Waiting(steps[0].key, steps[0].form, steps[0].title) if steps else None

@@ -7,13 +7,12 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from adapters.mail import deliver_outbox
-from core.db import get_engine, session_scope
+from core.db import get_engine
 from core.settings import get_settings
 from domain.complaints import service
-from domain.complaints.escalation import sweep_escalations
+from domain.complaints.report import REPORT_CASE_TYPE, previous_month
 from domain.complaints.states import CASE_TYPE
 from flows.common import deliver_case_mail, follow_case, follow_stage
-from models.complaint import Complaint
 
 
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=2)
@@ -48,16 +47,13 @@ async def complaint_handling(complaint_id: int) -> str:
     )
     await follow_case(*case)
     await deliver_case_mail(*case)
-    with session_scope() as session:
-        complaint = session.get(Complaint, complaint_id)
-        return complaint.status if complaint else "missing"
+    return await to_thread.run_sync(service.status_of, get_engine(), complaint_id)
 
 
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=10)
 def chase_divisions() -> dict[str, int]:
     """Record and queue the notices that are due (each once, whatever the schedule)."""
-    with session_scope() as session:
-        return sweep_escalations(session)
+    return service.chase_divisions(get_engine())
 
 
 @flow(name="complaint-escalation")
@@ -73,20 +69,13 @@ async def complaint_escalation() -> dict[str, int]:
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=10)
 def queue_complaint_report(year_be: int, month: int) -> dict[str, int]:
     """Build the month's report and queue it for the executives (once per month and person)."""
-    from domain.complaints.report import build_monthly_report, executives, queue_monthly_report
-
-    with session_scope() as session:
-        report = build_monthly_report(session, year_be=year_be, month=month)
-        queued = queue_monthly_report(session, report=report, recipients=executives(session))
-        return {"complaints": report.total, "queued": queued}
+    return service.queue_monthly_report(get_engine(), year_be=year_be, month=month)
 
 
 @flow(name="complaint-monthly-report")
 async def complaint_monthly_report(year_be: int | None = None, month: int | None = None) -> dict:
     """The monthly complaint report to the mayor, deputy mayors and permanent secretary: the
     previous month (Bangkok time) unless a month is given; mailed at once, each person once."""
-    from domain.complaints.report import REPORT_CASE_TYPE, previous_month
-
     if year_be is None or month is None:
         year_be, month = previous_month()
     counts = queue_complaint_report(year_be, month)

@@ -1,8 +1,9 @@
 """The memo that climbs its approval chain, as a Prefect flow."""
 
 from prefect import flow
+from sqlmodel import Session
 
-from core.db import session_scope
+from core.db import get_engine
 from domain.engine.chains import LEVEL_STEP, REVISION_STEP
 from domain.memo.rules import CASE_TYPE
 from flows.common import follow_case, follow_stage
@@ -17,6 +18,6 @@ async def memo_approval(memo_id: int) -> str:
         CASE_TYPE, memo_id, stage="พิจารณาตามสายการอนุมัติ", kinds={LEVEL_STEP, REVISION_STEP}
     )
     await follow_case(CASE_TYPE, memo_id)
-    with session_scope() as session:
+    with Session(get_engine()) as session:  # a read: no writers' turn
         memo = session.get(Memo, memo_id)
         return memo.status if memo else "missing"

@@ -5,7 +5,7 @@ from sqlmodel import Session
 
 from adapters.mail import deliver_outbox
 from adapters.orchestrator import Orchestrator
-from core.db import get_engine, session_scope
+from core.db import get_engine, in_transaction
 from core.settings import get_settings
 from domain.complaints import service
 from domain.complaints.intake import waiting_intakes
@@ -15,8 +15,7 @@ from domain.engine.deadlines import sweep_deadlines
 @flow(name="deadline-sweep")
 async def deadline_sweep() -> dict[str, int]:
     """Remind, flag overdue and escalate open steps by the deadline policy; each notice once."""
-    with session_scope() as session:
-        counts = sweep_deadlines(session)
+    counts = in_transaction(get_engine(), sweep_deadlines)
     report = await deliver_outbox(get_engine(), get_settings(), limit=1000)
     get_run_logger().info("notices %s; mail sent %d", counts, report.sent)
     return counts

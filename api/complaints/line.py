@@ -24,12 +24,10 @@ The answer (number and PIN, or what is missing) goes back with the reply API, th
 ``get_line_replier`` dependency, after the webhook has answered 200."""
 
 import logging
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from fastapi import APIRouter, BackgroundTasks, Depends, Header, HTTPException, Request
 from linebot.v3 import WebhookParser
 from linebot.v3.exceptions import InvalidSignatureError
@@ -39,27 +37,17 @@ from linebot.v3.webhooks import (
     MessageEvent,
     TextMessageContent,
 )
-from sqlmodel import Session, col
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import CaseSyncDep, EngineDep, SettingsDep, sync_case_later
-from core.db import in_transaction, insert_ignoring_duplicates, utcnow
-from domain.complaints.category_guess import guess_category
-from domain.complaints.intake import register_complaint
+from domain.complaints.line_intake import LineBatch, LineLocation, take_in_line
 from domain.complaints.states import CASE_TYPE
-from domain.engine.calendar import format_thai_date
-from domain.errors import DomainError
-from models.complaint import Channel, ComplaintCategory, LineWebhookEvent
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/line", tags=["line"])
 
 LineReplier = Callable[[str, list[str]], None]
 """(reply token, texts) -> None: sends up to five text messages as the reply."""
-
-"""Characters of a category name that must appear in the text for the category to be guessed."""
-PHONE = re.compile(r"(?<!\d)(?:\+66|0)\d(?:[ \-]?\d){7,8}(?!\d)")
-NAME = "ผู้แจ้งผ่าน LINE"
 
 
 def get_line_replier(settings: SettingsDep) -> LineReplier:
@@ -95,14 +83,10 @@ LineReplierDep = Annotated[LineReplier, Depends(get_line_replier)]
 
 @dataclass
 class Batch:
-    """What one sender sent in one webhook call."""
+    """What one sender sent in one webhook call, and the token to reply with."""
 
-    user_id: str | None
-    reply_token: str | None = None
-    event_ids: list[str] = field(default_factory=list)
-    texts: list[str] = field(default_factory=list)
-    images: list[str] = field(default_factory=list)
-    location: LocationMessageContent | None = None
+    reply_token: str | None
+    message: LineBatch
 
 
 def _sender(event: MessageEvent) -> tuple[str, str | None]:
@@ -118,96 +102,21 @@ def group_events(events: list[Any]) -> list[Batch]:
         if not isinstance(event, MessageEvent):
             continue
         key, user = _sender(event)
-        batch = batches.setdefault(key, Batch(user_id=user))
+        batch = batches.setdefault(key, Batch(None, LineBatch(user_id=user)))
         batch.reply_token = batch.reply_token or event.reply_token
+        sent = batch.message
         if event.webhook_event_id:
-            batch.event_ids.append(event.webhook_event_id)
+            sent.event_ids.append(event.webhook_event_id)
         message = event.message
         if isinstance(message, TextMessageContent):
-            batch.texts.append(message.text)
+            sent.texts.append(message.text)
         elif isinstance(message, LocationMessageContent):
-            batch.location = message
+            sent.location = LineLocation(
+                message.latitude, message.longitude, message.title, message.address
+            )
         elif isinstance(message, ImageMessageContent):
-            batch.images.append(message.id)
+            sent.images.append(message.id)
     return list(batches.values())
-
-
-def _complaint_data(session: Session, batch: Batch) -> dict[str, Any] | str:
-    """The complaint to register, or (a str) what the sender must add."""
-    text = "\n".join(t.strip() for t in batch.texts if t.strip())
-    phones = PHONE.findall(text)
-    description = PHONE.sub("", text).strip()
-    if batch.images:
-        note = "ภาพถ่ายส่งทาง LINE (message id: " + ", ".join(batch.images) + ")"
-        description = f"{description}\n\n{note}" if description else note
-    if len(description) < 5:
-        return "กรุณาพิมพ์รายละเอียดเรื่องที่ต้องการร้องเรียน พร้อมส่งตำแหน่งที่ตั้ง (Location)"
-    if batch.location is None:
-        return (
-            "กรุณาส่งรายละเอียดเรื่องพร้อมตำแหน่งที่ตั้ง (แชร์ Location) ในคราวเดียวกัน "
-            "เพื่อให้ศูนย์รับเรื่องบันทึกเรื่องร้องเรียน"
-        )
-    loc = batch.location
-    address = " ".join(p for p in (loc.title, loc.address) if p) or None
-    contact: dict[str, Any] = {"name": NAME}
-    if phones:
-        contact["phone"] = re.sub(r"[ \-]", "", phones[0])
-    else:
-        contact["address"] = f"LINE: {batch.user_id or 'ไม่ทราบผู้ส่ง'}"
-    return {
-        "category": guess_category(session, text or description),
-        "description": description[:5000],
-        "address": address[:500] if address else None,
-        "latitude": loc.latitude,
-        "longitude": loc.longitude,
-        "complainant": contact,
-    }
-
-
-def _take_in(session: Session, event_ids: list[str]) -> bool:
-    """Record the batch's events as taken in; False if every one of them already was (LINE
-    delivered them again). The database decides, so two deliveries at once make one."""
-    if not event_ids:
-        return True
-    fresh = [
-        insert_ignoring_duplicates(
-            session,
-            LineWebhookEvent.__table__,  # type: ignore[attr-defined]
-            {"event_id": event_id, "complaint_id": None, "received_at": utcnow()},
-            ["event_id"],
-        )
-        for event_id in event_ids
-    ]
-    return any(fresh)
-
-
-def _register(engine: Any, batch: Batch) -> tuple[int | None, str | None]:
-    """(complaint id or None, the reply text or None for a redelivery)."""
-
-    def work(session: Session) -> tuple[int | None, str | None]:
-        if not _take_in(session, batch.event_ids):
-            return None, None
-        data = _complaint_data(session, batch)
-        if isinstance(data, str):
-            return None, data
-        registered = register_complaint(session, data=data, channel=Channel.line)
-        c = registered.complaint
-        session.execute(
-            sa.update(LineWebhookEvent)
-            .where(col(LineWebhookEvent.event_id).in_(batch.event_ids))
-            .values(complaint_id=c.id)
-        )
-        cat = session.get(ComplaintCategory, c.category_code)
-        return c.id, (
-            f"รับเรื่องร้องเรียนแล้ว เลขที่ {c.number} รหัส PIN {registered.pin} "
-            f"(โปรดเก็บไว้เพื่อติดตามเรื่อง) ประเภท: {cat.name if cat else c.category_code} "
-            f"กำหนดแล้วเสร็จ {format_thai_date(c.expected_at)}"
-        )
-
-    try:
-        return in_transaction(engine, work)
-    except DomainError as exc:
-        return None, f"ไม่สามารถรับเรื่องได้: {exc.message}"
 
 
 @router.post("/webhook")
@@ -234,7 +143,7 @@ async def webhook(
         raise HTTPException(400, detail="ข้อมูลจาก LINE ไม่ถูกต้อง") from None
     registered = []
     for batch in group_events(events):
-        complaint_id, reply = await run_in_threadpool(_register, engine, batch)
+        complaint_id, reply = await run_in_threadpool(take_in_line, engine, batch.message)
         if complaint_id is not None:
             registered.append(complaint_id)
             background.add_task(sync_case_later, orchestrator, CASE_TYPE, complaint_id)

@@ -15,8 +15,7 @@ from fastapi.responses import JSONResponse
 from sqlmodel import Session, col, select
 
 from api.deps import CaseSyncDep, EngineDep, SessionDep, sync_case_later
-from core.db import in_transaction
-from domain.complaints.intake import register_complaint
+from domain.complaints import service
 from domain.complaints.lookups import by_number, categories
 from domain.complaints.states import CASE_TYPE
 from domain.engine.calendar import BANGKOK, format_thai_date
@@ -285,6 +284,7 @@ def _complaint_data(session: Session, form: Any) -> dict[str, Any]:
 async def post_request(
     request: Request,
     engine: EngineDep,
+    session: SessionDep,
     orchestrator: CaseSyncDep,
     background: BackgroundTasks,
 ) -> Any:
@@ -292,28 +292,24 @@ async def post_request(
     required. The answer carries the complaint number; its ``service_notice`` also gives the PIN
     once, for tracking on the municipality's site."""
     form = await request.form()
-
-    def work(session: Session) -> tuple[int, dict[str, Any]]:
-        data = _complaint_data(session, form)
-        registered = register_complaint(session, data=data, channel=Channel.open311)
-        c = registered.complaint
-        notice = (
-            f"รับเรื่องแล้ว เลขที่ {c.number} รหัส PIN {registered.pin} "
-            f"กำหนดแล้วเสร็จ {format_thai_date(c.expected_at)}"
-        )
-        assert c.id is not None
-        return c.id, {
-            "service_request_id": c.number,
-            "service_notice": notice,
-            "account_id": None,
-            "token": None,
-        }
-
     try:
-        complaint_id, answer = in_transaction(engine, work)
+        data = _complaint_data(session, form)
+        registered = service.submit(engine, data=data, channel=Channel.open311)
     except Open311Error as exc:
         return _error(exc.code, exc.description)
     except DomainError as exc:
         return _error(400, exc.message)
+    c = registered.complaint
+    notice = (
+        f"รับเรื่องแล้ว เลขที่ {c.number} รหัส PIN {registered.pin} "
+        f"กำหนดแล้วเสร็จ {format_thai_date(c.expected_at)}"
+    )
+    answer = {
+        "service_request_id": c.number,
+        "service_notice": notice,
+        "account_id": None,
+        "token": None,
+    }
+    complaint_id = c.id
     background.add_task(sync_case_later, orchestrator, CASE_TYPE, complaint_id)
     return JSONResponse([answer], status_code=201)

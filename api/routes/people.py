@@ -5,15 +5,12 @@ from typing import Any
 
 from fastapi import APIRouter, status
 from pydantic import BaseModel, Field, model_validator
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from api.deps import CurrentUser, EngineDep, SessionDep, SettingsDep
-from core.db import in_transaction
-from domain.engine import audit
-from domain.engine.authority import outranks
+from domain.engine import service
 from domain.engine.chains import load_chains
-from domain.errors import NotEntitled, NotFound
-from models.people import ActingAssignment, Committee, CommitteeMember, Position, User, UserPublic
+from models.people import ActingAssignment, Committee, CommitteeMember, User, UserPublic
 
 router = APIRouter(prefix="/api", tags=["people"])
 
@@ -89,27 +86,8 @@ def list_acting(_: CurrentUser, session: SessionDep) -> list[ActingPublic]:
 def create_acting(data: ActingCreate, user: CurrentUser, engine: EngineDep) -> ActingPublic:
     """Record an order that one officer acts for another. Only the permanent secretary or
     above signs such orders here."""
-    if not outranks(user, Position.permanent_secretary):
-        raise NotEntitled("คำสั่งให้รักษาราชการแทนต้องลงนามโดยปลัดเทศบาลขึ้นไป")
-
-    def work(session: Session) -> ActingPublic:
-        for uid in (data.acting_user_id, data.for_user_id):
-            if session.get(User, uid) is None:
-                raise NotFound(f"ไม่พบผู้ใช้รหัส {uid}")
-        row = ActingAssignment(**data.model_dump())
-        session.add(row)
-        session.flush()
-        audit.record(
-            session,
-            case_type="acting",
-            case_id=row.id,  # type: ignore[arg-type]
-            action="acting_assigned",
-            actor=user,
-            detail=data.model_dump(mode="json"),
-        )
-        return ActingPublic.model_validate(row, from_attributes=True)
-
-    return in_transaction(engine, work)
+    row = service.assign_acting(engine, signer_id=user.id, **data.model_dump())  # type: ignore[arg-type]
+    return ActingPublic.model_validate(row, from_attributes=True)
 
 
 @router.get("/chains")

@@ -11,8 +11,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core.db import in_transaction
-from domain.complaints import actions
-from domain.complaints.escalation import explain_agenda_item
+from domain.complaints import actions, report
+from domain.complaints.escalation import explain_agenda_item, sweep_escalations
 from domain.complaints.intake import (
     Registered,
     complete_intake,
@@ -182,3 +182,28 @@ def explain_for_meeting(
             explanation=explanation,
         ),
     )
+
+
+def chase_divisions(engine: Engine) -> dict[str, int]:
+    """Record and queue the chase notices that are due (each once, whatever the schedule)."""
+    return in_transaction(engine, sweep_escalations)
+
+
+def queue_monthly_report(engine: Engine, *, year_be: int, month: int) -> dict[str, int]:
+    """Build the month's report and queue it for the executives (once per month and person)."""
+
+    def work(session: Session) -> dict[str, int]:
+        built = report.build_monthly_report(session, year_be=year_be, month=month)
+        queued = report.queue_monthly_report(
+            session, report=built, recipients=report.executives(session)
+        )
+        return {"complaints": built.total, "queued": queued}
+
+    return in_transaction(engine, work)
+
+
+def status_of(engine: Engine, complaint_id: int) -> str:
+    """The complaint's status, read without taking the writers' turn ("missing" if none)."""
+    with Session(engine) as session:
+        complaint = session.get(Complaint, complaint_id)
+        return complaint.status if complaint else "missing"

@@ -1,15 +1,18 @@
 """The engine's use cases, each in one unit of work: the JSON API, the pages and ``ops`` call
 these."""
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core.db import in_transaction
+from domain.engine import audit
+from domain.engine.authority import outranks
 from domain.engine.steps import DecisionResult, decide
-from domain.errors import NotEntitled
-from models.people import User
+from domain.errors import NotEntitled, NotFound
+from models.people import ActingAssignment, Position, User
 
 
 def decide_step(
@@ -23,5 +26,53 @@ def decide_step(
         if user is None:
             raise NotEntitled("บัญชีผู้ใช้นี้ใช้งานไม่ได้")
         return decide(session, step_id=step_id, user=user, data=data)
+
+    return in_transaction(engine, work)
+
+
+def assign_acting(
+    engine: Engine,
+    *,
+    signer_id: int,
+    acting_user_id: int,
+    for_user_id: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    order_ref: str | None = None,
+) -> ActingAssignment:
+    """Record an order that one officer acts for another (รักษาราชการแทน) from ``starts_at``
+    to ``ends_at``. Only the permanent secretary or above signs such orders here."""
+
+    def work(session: Session) -> ActingAssignment:
+        signer = session.get(User, signer_id)
+        if signer is None or not outranks(signer, Position.permanent_secretary):
+            raise NotEntitled("คำสั่งให้รักษาราชการแทนต้องลงนามโดยปลัดเทศบาลขึ้นไป")
+        for uid in (acting_user_id, for_user_id):
+            if session.get(User, uid) is None:
+                raise NotFound(f"ไม่พบผู้ใช้รหัส {uid}")
+        row = ActingAssignment(
+            acting_user_id=acting_user_id,
+            for_user_id=for_user_id,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            order_ref=order_ref,
+        )
+        session.add(row)
+        session.flush()
+        audit.record(
+            session,
+            case_type="acting",
+            case_id=row.id,  # type: ignore[arg-type]
+            action="acting_assigned",
+            actor=signer,
+            detail={
+                "acting_user_id": acting_user_id,
+                "for_user_id": for_user_id,
+                "starts_at": starts_at.isoformat(),
+                "ends_at": ends_at.isoformat(),
+                "order_ref": order_ref,
+            },
+        )
+        return row
 
     return in_transaction(engine, work)
