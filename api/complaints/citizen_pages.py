@@ -4,7 +4,6 @@ with its number and PIN, and rate the result from the mail's link or with number
 Plain HTML forms posting back here, through the same domain calls (and the same shaping
 helpers) as the public JSON routes in api/routes/complaints.py: no rule is repeated here."""
 
-from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Form, Request
@@ -23,7 +22,7 @@ from domain.complaints.pin import check_pin
 from domain.complaints.policy import complaint_policy
 from domain.complaints.public import tracking_for
 from domain.complaints.states import CASE_TYPE
-from domain.engine.calendar import format_thai_date
+from domain.engine.calendar import thai_date_text
 from domain.errors import DomainError, InvalidInput, NotFound
 from models.complaint import Channel, PhotoData
 
@@ -72,18 +71,7 @@ DETAIL_TITLES = {
 
 def thai_when(value: Any, with_time: bool = False) -> str:
     """A date, datetime or ISO text (as kept in the audit detail) in Thai, Buddhist Era."""
-    if value is None or value == "":
-        return "-"
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    if isinstance(value, datetime):
-        return format_thai_date(value, with_time=with_time)
-    if isinstance(value, date):
-        return format_thai_date(value)
-    return str(value)
+    return thai_date_text(value, with_time=with_time)
 
 
 def detail_value(key: str, value: Any) -> str:

@@ -24,7 +24,7 @@ from api.deps import (
 from api.errors import status_of
 from api.workflows import installed_pages
 from core.settings import PROJECT_ROOT, Settings
-from domain.engine.calendar import format_thai_date
+from domain.engine.calendar import thai_date_text
 from domain.engine.forms import thai_errors
 from domain.errors import DomainError
 from models.people import Division, Position, User
@@ -44,11 +44,8 @@ class LoginRequired(Exception):
         self.next_url = next_url
 
 
-def thai_datetime(value: datetime | date | None, style: str = "short") -> str:
-    if value is None:
-        return "-"
-    with_time = isinstance(value, datetime)
-    return format_thai_date(value, style=style, with_time=with_time)  # type: ignore[arg-type]
+def thai_datetime(value: datetime | date | str | None, style: str = "short") -> str:
+    return thai_date_text(value, style="long" if style == "long" else "short")
 
 
 def position_thai(value: str | None) -> str:

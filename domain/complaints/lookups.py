@@ -3,6 +3,7 @@
 from sqlmodel import Session, col, select
 
 from domain.complaints.policy import ComplaintPolicy, complaint_policy
+from domain.engine.people import division_by_code, holders_of, members_of_division
 from domain.engine.steps import Assignee
 from domain.errors import InvalidInput, NotFound
 from models.complaint import (
@@ -29,13 +30,6 @@ def categories(session: Session) -> list[ComplaintCategory]:
     )
 
 
-def division_by_code(session: Session, code: str) -> Division:
-    found = session.exec(select(Division).where(Division.code == code)).first()
-    if found is None:
-        raise InvalidInput(f"ไม่พบหน่วยงาน {code}", field="division_code")
-    return found
-
-
 def in_centre(session: Session, user: User) -> bool:
     """Whether ``user`` works in the complaint centre's division (สป.)."""
     centre = division_by_code(session, complaint_policy().centre_division)
@@ -59,29 +53,15 @@ def centre_division(session: Session, policy: ComplaintPolicy) -> Division:
 
 def handler_of(session: Session, division_id: int, policy: ComplaintPolicy) -> Assignee:
     """The division's handlers (section heads by default); the director if it has none."""
-    any_holder = session.exec(
-        select(User.id).where(
-            User.position == policy.handler_position,
-            User.division_id == division_id,
-            User.active == True,  # noqa: E712
-        )
-    ).first()
-    position = policy.handler_position if any_holder else Position.division_director
+    has_handler = holders_of(session, policy.handler_position, division_id)
+    position = policy.handler_position if has_handler else Position.division_director
     return Assignee.holder_of(position, division_id)
 
 
 def division_directors(session: Session, division_id: int | None) -> list[User]:
     if division_id is None:
         return []
-    return list(
-        session.exec(
-            select(User).where(
-                User.position == Position.division_director,
-                User.division_id == division_id,
-                User.active == True,  # noqa: E712
-            )
-        )
-    )
+    return holders_of(session, Position.division_director, division_id)
 
 
 def works_in_division(session: Session, complaint: Complaint, user: User) -> bool:
@@ -90,34 +70,13 @@ def works_in_division(session: Session, complaint: Complaint, user: User) -> boo
 
 def centre_officers(session: Session, policy: ComplaintPolicy) -> list[User]:
     """The complaint centre's officers."""
-    centre = centre_division(session, policy)
-    return list(
-        session.exec(
-            select(User)
-            .where(
-                User.division_id == centre.id,
-                User.position == Position.officer,
-                User.active == True,  # noqa: E712
-            )
-            .order_by(col(User.id))
-        )
-    )
+    return holders_of(session, Position.officer, centre_division(session, policy).id)
 
 
 def division_handlers(session: Session, complaint: Complaint) -> list[User]:
     """Handlers and director of the complaint's division: whom a chase notice goes to."""
     if complaint.division_id is None:
         return []
-    return list(
-        session.exec(
-            select(User)
-            .where(
-                User.division_id == complaint.division_id,
-                col(User.position).in_(
-                    [Position.section_head.value, Position.division_director.value]
-                ),
-                User.active == True,  # noqa: E712
-            )
-            .order_by(col(User.id))
-        )
+    return members_of_division(
+        session, complaint.division_id, (Position.section_head, Position.division_director)
     )

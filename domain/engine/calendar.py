@@ -276,6 +276,26 @@ def format_thai_date(
     return thai_strftime(dt, fmt, thaidigit=thai_digits)
 
 
+def thai_date_text(
+    value: date | str | None,
+    *,
+    style: Literal["long", "short"] = "long",
+    with_time: bool | None = None,
+) -> str:
+    """Any date the pages and mail show, in Thai with the BE year: "-" for none, ISO text (as
+    the audit detail keeps dates) read first, a datetime with its time unless ``with_time`` is
+    False. The one helper behind every template filter."""
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    timed = isinstance(value, datetime) and with_time is not False
+    return format_thai_date(value, style=style, with_time=timed)
+
+
 def _month_lookup() -> dict[str, int]:
     table: dict[str, int] = {}
     for names in (thai_full_months, thai_abbr_months):

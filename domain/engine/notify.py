@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from core.db import insert_ignoring_duplicates
 from core.settings import PROJECT_ROOT, get_settings
-from domain.engine.calendar import format_thai_date
+from domain.engine.calendar import thai_date_text
 from domain.engine.registry import INSTALLED
 from models.outbox import OutboxEmail
 from models.steps import HumanStep
@@ -26,8 +26,8 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_env.filters["thai_date"] = lambda d: format_thai_date(d, style="long", with_time=True)
-_env.filters["thai_day"] = lambda d: format_thai_date(d, style="long")
+_env.filters["thai_date"] = lambda d: thai_date_text(d, with_time=True)
+_env.filters["thai_day"] = lambda d: thai_date_text(d, with_time=False)
 
 
 @dataclass(frozen=True)

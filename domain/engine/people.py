@@ -7,8 +7,17 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from core.db import utcnow
-from models.people import ActingAssignment, CommitteeMember, CommitteeRole, Position, User
+from domain.errors import InvalidInput
+from models.people import ActingAssignment, CommitteeMember, CommitteeRole, Division, Position, User
 from models.steps import AssigneeKind, HumanStep
+
+
+def division_by_code(session: Session, code: str) -> Division:
+    """A division by its code (e.g. "ช่าง"); InvalidInput names the field ``division_code``."""
+    found = session.exec(select(Division).where(Division.code == code)).first()
+    if found is None:
+        raise InvalidInput(f"ไม่พบหน่วยงาน {code}", field="division_code")
+    return found
 
 
 def holders_of(session: Session, position: Position, division_id: int | None = None) -> list[User]:
