@@ -102,7 +102,7 @@ class Orchestrator:
 
     def _is_finished(self, run: CaseRun) -> bool:
         with self._reading() as session:
-            return workflow_for(run.case_type).is_finished(session, case_id=run.case_id)
+            return workflow_for(run.case_type).is_finished(session, run.case_id)
 
     def _input_for_paused(self, key: str | None, finished: bool) -> dict[str, Any] | None:
         """What to resume a run paused on ``key`` with; None while people still decide."""

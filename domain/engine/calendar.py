@@ -289,11 +289,13 @@ def thai_date_text(
         return "-"
     if isinstance(value, str):
         try:
-            value = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+            when = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
         except ValueError:
             return value
-    timed = isinstance(value, datetime) and with_time is not False
-    return format_thai_date(value, style=style, with_time=timed)
+    else:
+        when = value
+    timed = isinstance(when, datetime) and with_time is not False
+    return format_thai_date(when, style=style, with_time=timed)
 
 
 def _month_lookup() -> dict[str, int]:

@@ -152,18 +152,19 @@ def on_step_closed(session: Session, step: HumanStep, decision: Decision) -> Non
     if memo is None:
         raise NotFound("ไม่พบบันทึกข้อความ")
     chain = _chain(memo)
+    outcome = Outcome(str(step.outcome))  # the step was just closed: it has one
     return_to = decision.fields.get("return_to")
     move = walk(
         chain,
         step_kind=step.kind,
         level_key=step.level,
-        outcome=Outcome(step.outcome),
+        outcome=outcome,
         return_to=str(return_to) if return_to else None,
     )
     if move.finish is not None:
         _finish(session, memo, MemoStatus(move.finish), decision)
         return
-    if Outcome(step.outcome) is Outcome.return_for_revision:
+    if outcome is Outcome.return_for_revision:
         memo.returns_count += 1
         session.add(memo)
         audit.record(
