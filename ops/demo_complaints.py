@@ -165,7 +165,7 @@ DEMO_COMPLAINTS: list[DemoComplaint] = [
         latitude=16.4318,
         longitude=102.8192,
         complainant={"name": "นายวีระพงษ์ คำภา", "email": "weerapong.k@example.com"},
-        extra={"agency": "แขวงทางหลวงขอนแก่นที่ 1 กรมทางหลวง"},
+        extra={"agency": "แขวงทางหลวงขอนแก่นที่ 1"},
     ),
     DemoComplaint(
         story="received",

@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+import unicodedata
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -251,6 +252,21 @@ class LocalSystem:
             self.run([PYTHON, "-m", "ops.sync"])
 
 
+def demo_users() -> str:
+    """The demo users by what they do (ops/seed.py ``DEMO_ROLES``), one line per role, the
+    names aligned as a terminal shows Thai (marks above and below a letter take no column)."""
+    from ops.seed import DEMO_ROLES
+
+    def columns(text: str) -> int:
+        return sum(unicodedata.category(ch) != "Mn" for ch in text)
+
+    width = max(columns(title) for title, _ in DEMO_ROLES)
+    return "\n".join(
+        f"    {title}{' ' * (width - columns(title))}  {', '.join(names)}"
+        for title, names in DEMO_ROLES
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--var", type=Path, default=PROJECT_ROOT / "var")
@@ -265,6 +281,8 @@ def main() -> None:
         "--api-processes", type=int, default=1, help="API processes (2+ with --postgres)"
     )
     args = parser.parse_args()
+    from ops.seed import DEMO_PASSWORD
+
     system = LocalSystem(var_dir=args.var, workers=args.workers, api_processes=args.api_processes)
     if args.postgres:
         host = args.postgres.split("://", 1)[1].rstrip("/")
@@ -280,8 +298,8 @@ def main() -> None:
   เอกสาร API (docs)             {system.api_url}/docs
   Prefect UI (flows, pauses)    http://127.0.0.1:{system.ports.prefect}
   จดหมายที่ส่งออก (captured mail)  {system.api_url}/pages/mail  (files: {args.var / "mail"})
-  ผู้ใช้ตัวอย่าง (demo users)        wichai, malee, prasert, kanya, anan, mayor, somchai
-                                 password: demo1234
+  ผู้ใช้ตัวอย่าง (demo users, password {DEMO_PASSWORD}):
+{demo_users()}
   logs: {args.var}/*.log        stop: Ctrl-C
 """
         )

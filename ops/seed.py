@@ -66,12 +66,12 @@ PEOPLE = [
 # centre, each division's handler of complaints (config/complaints.toml: section heads), the
 # directors told of results, memo authors and approvers, and the executives.
 DEMO_ROLES: list[tuple[str, list[str]]] = [
-    ("ศูนย์รับเรื่องร้องเรียน (สำนักปลัดเทศบาล)", ["nipa"]),
-    ("แก้ไขเรื่องร้องเรียน: สำนักช่าง", ["chatchai"]),
-    ("แก้ไขเรื่องร้องเรียน: สำนักสาธารณสุขและสิ่งแวดล้อม", ["somsak"]),
-    ("แก้ไขเรื่องร้องเรียน: สำนักสวัสดิการสังคม", ["sunee"]),
-    ("แก้ไขเรื่องร้องเรียน: สำนักปลัดเทศบาล (เทศกิจ)", ["surachai"]),
-    ("ผู้อำนวยการ (รับรายงานผลเรื่องร้องเรียน)", ["pornthip", "wanna", "sompong", "ratana"]),
+    ("ศูนย์รับเรื่องร้องเรียน (สป.)", ["nipa"]),
+    ("แก้ไขเรื่องร้องเรียน สำนักช่าง", ["chatchai"]),
+    ("แก้ไขเรื่องร้องเรียน สำนักสาธารณสุขฯ", ["somsak"]),
+    ("แก้ไขเรื่องร้องเรียน สำนักสวัสดิการสังคม", ["sunee"]),
+    ("แก้ไขเรื่องร้องเรียน ฝ่ายเทศกิจ (สป.)", ["surachai"]),
+    ("ผอ.สำนัก (รับรายงานผลเรื่องร้องเรียน)", ["pornthip", "wanna", "sompong", "ratana"]),
     ("เสนอบันทึกข้อความ", ["somchai", "suda"]),
     ("อนุมัติบันทึกข้อความ", ["wichai", "malee", "prasert", "kanya", "anan"]),
     ("ผู้บริหาร", ["mayor"]),

@@ -29,6 +29,7 @@ from ops.demo_complaints import (
     expected_statuses,
     seed_demo_complaints,
 )
+from ops.run import demo_users
 from ops.seed import DEMO_ROLES, PEOPLE
 
 S = ComplaintStatus
@@ -54,12 +55,18 @@ def test_demo_roles_list_everyone_and_every_complaint_division_has_its_handler(
         codes = {d.id: d.code for d in session.exec(select(Division))}
     centre = seeded[CENTRE]
     assert (centre.position, codes[centre.division_id]) == (Position.officer, "สป.")
-    assert centre.full_name.startswith("นาง")
+    assert any("\u0e00" <= ch <= "\u0e7f" for ch in centre.full_name)  # a Thai name
     handling = {str(c["division"]) for c in complaint_policy().categories}
     assert handling == set(HANDLERS)
     for code, username in HANDLERS.items():
         user = seeded[username]
         assert (user.position, codes[user.division_id]) == (Position.section_head, code)
+
+
+def test_make_run_prints_the_demo_users_by_role() -> None:
+    lines = demo_users().splitlines()
+    assert len(lines) == len(DEMO_ROLES)
+    assert lines[0].split()[-1] == CENTRE and "ศูนย์รับเรื่องร้องเรียน" in lines[0]
 
 
 def test_demo_photo_is_a_png() -> None:

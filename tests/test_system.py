@@ -154,3 +154,27 @@ def test_a_cancelled_run_is_noticed_and_repaired(system):
         lambda: completed(system, memo_id),
         what="the repaired run completed",
     )
+
+
+def test_scheduled_sweeps_get_their_runs(system: LocalSystem) -> None:
+    """Prefect's scheduler creates runs of the sweeps' deployments (with SQLAlchemy 2.1 it
+    failed on every loop and no sweep ever ran)."""
+
+    def scheduled() -> set[str]:
+        with httpx.Client(base_url=system.prefect_api_url, timeout=10) as prefect:
+            deployments = {
+                d["id"]: d["name"]
+                for d in prefect.post("/deployments/filter", json={"limit": 100}).json()
+            }
+            runs = prefect.post(
+                "/flow_runs/filter", json={"limit": 200, "sort": "EXPECTED_START_TIME_DESC"}
+            ).json()
+        return {deployments.get(r["deployment_id"], "") for r in runs}
+
+    found = wait_for(
+        lambda: {"deliver-mail", "reconcile-flows"} <= scheduled() and scheduled(),
+        timeout=90,
+        what="runs of the scheduled sweeps",
+    )
+    assert {"deliver-mail", "reconcile-flows", "deadline-sweep"} <= found
+    assert "Can't evaluate bulk DML" not in (system.var_dir / "prefect-server.log").read_text()
