@@ -11,6 +11,7 @@ from models.complaint import (
     ComplaintSchedule,
     ComplaintSequence,
     ComplaintStatus,
+    LineConversation,
     LineWebhookEvent,
 )
 from models.memo import Memo, MemoStatus
@@ -34,8 +35,11 @@ from models.steps import (
     StepNotice,
     StepStatus,
 )
+from models.throttle import Throttle
 
 __all__ = [
+    "Throttle",
+    "LineConversation",
     "ActingAssignment",
     "AgendaItem",
     "AssigneeKind",

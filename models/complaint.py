@@ -141,7 +141,16 @@ class Complaint(SQLModel, table=True):
     number: str = Field(max_length=32, unique=True, description="KKC-2569-000123")
     pin_hash: str = Field(max_length=300)
     category_code: str = Field(foreign_key="complaintcategory.code", max_length=40)
-    description: str = Field(sa_type=sa.Text)
+    description: str = Field(sa_type=sa.Text, description="The complainant's own words (internal)")
+    public_description: str | None = Field(
+        default=None,
+        sa_type=sa.Text,
+        description="What Open311 and tracking show: the centre's public summary once released",
+    )
+    public_released_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    line_user_id: str | None = Field(
+        default=None, max_length=64, description="LINE user to push public steps to"
+    )
     address: str | None = Field(default=None, max_length=500, description="Where the problem is")
     latitude: float | None = None
     longitude: float | None = None
@@ -177,6 +186,23 @@ class Complaint(SQLModel, table=True):
     review_round: int = Field(default=0, description="Rounds of rating (1 after the first result)")
     ladder_cycle: int = Field(default=1, description="Restarts the chase after an extension")
     obstacle_round: int = 0
+
+
+class LineConversation(SQLModel, table=True):
+    """A LINE user's complaint being collected over several messages (text, location,
+    photos) within a time window, until it is complete and registered once."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    line_user_id: str = Field(max_length=64, index=True)
+    status: str = Field(default="collecting", max_length=16)
+    texts: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    images: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    latitude: float | None = None
+    longitude: float | None = None
+    address: str | None = Field(default=None, max_length=500)
+    complaint_id: int | None = Field(default=None, foreign_key="complaint.id")
+    started_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class LineWebhookEvent(SQLModel, table=True):

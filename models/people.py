@@ -72,6 +72,9 @@ class User(UserBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     password_hash: str = Field(max_length=300)
     active: bool = True
+    token_version: int = Field(
+        default=0, description="Raised by logout and deactivation: older tokens stop working"
+    )
 
 
 class UserPublic(UserBase):

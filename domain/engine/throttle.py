@@ -1,0 +1,103 @@
+"""Slowing down guessing and flooding, shared by every API process (table ``throttle``).
+
+A ``Limit`` allows ``attempts`` counted events per key in a ``window``; past that, the next
+try must wait: until the window ends (``growing=False``: a plain rate limit, answered 429), or
+a delay that doubles with every further event up to ``max_delay`` (``growing=True``: for
+wrong PINs and passwords, so that guessing becomes hopeless while the rightful person is
+slowed for seconds, never locked out for long). Counts are written in their own short
+transaction, so a refused request that rolls back its own work still counts."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, delete, select
+
+from core.db import in_transaction, utcnow
+from models.throttle import Throttle
+
+
+@dataclass(frozen=True)
+class Limit:
+    scope: str
+    attempts: int
+    window: timedelta
+    growing: bool = False
+    base_delay: timedelta = timedelta(seconds=2)
+    max_delay: timedelta = timedelta(minutes=15)
+
+    def delay(self, count: int) -> timedelta:
+        """How long to hold back after the ``count``-th event of a window."""
+        over = count - self.attempts
+        if over <= 0:
+            return timedelta(0)
+        if not self.growing:
+            return self.window
+        return min(self.max_delay, self.base_delay * 2 ** min(over - 1, 30))
+
+
+def _key(key: str) -> str:
+    return key[:200]
+
+
+def wait_needed(
+    engine: Engine, limit: Limit, key: str, *, now: datetime | None = None
+) -> timedelta | None:
+    """How long ``key`` must still wait before its next try under ``limit``; None: go."""
+    now = now or utcnow()
+    with Session(engine) as session:  # a read: no writers' turn
+        row = session.exec(
+            select(Throttle).where(Throttle.scope == limit.scope, Throttle.key == _key(key))
+        ).first()
+    if row is None or row.blocked_until is None or row.blocked_until <= now:
+        return None
+    return row.blocked_until - now
+
+
+def count(engine: Engine, limit: Limit, key: str, *, now: datetime | None = None) -> int:
+    """Count one event for ``key`` (its own transaction); returns the count in the window."""
+    now = now or utcnow()
+
+    def work(session: Session) -> int:
+        row = session.exec(
+            select(Throttle)
+            .where(Throttle.scope == limit.scope, Throttle.key == _key(key))
+            .with_for_update()
+        ).first()
+        if row is None:
+            row = Throttle(scope=limit.scope, key=_key(key), count=0, window_started_at=now)
+        if row.window_started_at <= now - limit.window:
+            row.count, row.window_started_at, row.blocked_until = 0, now, None
+        row.count += 1
+        held = limit.delay(row.count)
+        if held:
+            end = row.window_started_at + limit.window if not limit.growing else now + held
+            row.blocked_until = max(row.blocked_until or now, end)
+        row.updated_at = now
+        session.add(row)
+        return row.count
+
+    return in_transaction(engine, work, attempts=8)
+
+
+def clear(engine: Engine, limit: Limit, key: str) -> None:
+    """Forget ``key``'s count (e.g. after a correct password)."""
+    in_transaction(
+        engine,
+        lambda session: session.execute(
+            delete(Throttle).where(
+                col(Throttle.scope) == limit.scope, col(Throttle.key) == _key(key)
+            )
+        ),
+    )
+
+
+def forget_older_than(engine: Engine, age: timedelta, *, now: datetime | None = None) -> int:
+    """Drop counters untouched for ``age`` (the reconcile sweep keeps the table small)."""
+    cutoff = (now or utcnow()) - age
+    return in_transaction(
+        engine,
+        lambda session: (
+            session.execute(delete(Throttle).where(col(Throttle.updated_at) < cutoff)).rowcount
+        ),  # type: ignore[attr-defined]
+    )
