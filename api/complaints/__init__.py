@@ -4,7 +4,7 @@ pages (/pages/complaints, and the complaint on its steps' pages)."""
 
 from fastapi import FastAPI
 
-from api.complaints import citizen_pages, line, open311, report, routes
+from api.complaints import citizen_pages, line, open311, pages, report, routes
 from api.workflows import WorkflowPages
 
 
@@ -14,6 +14,12 @@ def install(app: FastAPI) -> None:
     app.include_router(open311.router)
     app.include_router(line.router)
     app.include_router(citizen_pages.router)
+    app.include_router(pages.router)
 
 
-PAGES = WorkflowPages(install=install)
+PAGES = WorkflowPages(
+    install=install,
+    case_panel=pages.case_panel,
+    field_choices=pages.field_choices,
+    nav=(("/pages/complaints", "เรื่องร้องเรียน"),),
+)

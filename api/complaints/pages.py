@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy import ColumnElement, and_, func, or_
 from sqlmodel import Session, col, select
+from starlette.concurrency import run_in_threadpool
 
 from api.complaints.common import read_uploads
 from api.deps import EngineDep, SessionDep, SettingsDep
@@ -27,7 +28,7 @@ from domain.complaints import service
 from domain.complaints.duplicates import find_duplicates
 from domain.complaints.lookups import categories, in_centre, works_in_division
 from domain.complaints.policy import complaint_policy
-from domain.complaints.public import EVENT_TITLES
+from domain.complaints.public import EVENT_TITLES, PUBLIC_ACTIONS
 from domain.complaints.states import CASE_TYPE
 from domain.complaints.visibility import can_see_contact
 from domain.engine import audit, authority
@@ -87,6 +88,15 @@ DETAIL_TITLES = {
     "photos": "จำนวนรูปภาพ",
 }
 """What of an event's detail the officers' timeline shows, and its Thai name."""
+WORKED = frozenset(
+    {
+        ComplaintStatus.in_progress,
+        ComplaintStatus.resolved,
+        ComplaintStatus.under_review,
+        ComplaintStatus.closed_unresolved,
+    }
+)
+"""Statuses in which the division works or has worked: its evidence is asked for."""
 DAY_KEYS = {"expected_at", "planned_date", "previous_date", "acknowledged_on"}
 
 
@@ -195,8 +205,11 @@ def panel_context(
             "lng": d.complaint.longitude,
         }
         for d in find_duplicates(session, complaint=complaint, policy=policy)
+        if can_view(session, user=user, case_type=CASE_TYPE, case_id=d.complaint.id)  # type: ignore[arg-type]
     ]
-    merged_into = session.get(Complaint, complaint.merged_into_id) if complaint.merged_into_id else None
+    merged_into = (
+        session.get(Complaint, complaint.merged_into_id) if complaint.merged_into_id else None
+    )
     merged_in = list(
         session.exec(
             select(Complaint).where(Complaint.merged_into_id == cid).order_by(col(Complaint.id))
@@ -224,7 +237,7 @@ def panel_context(
         {
             "at": e.at,
             "title": EVENT_TITLES[e.action],
-            "public": e.public,
+            "public": e.public and e.action in PUBLIC_ACTIONS,  # as public_timeline shows
             "actor": people.get(e.actor_user_id) if e.actor_user_id else None,
             "detail": _detail(e.detail or {}),
         }
@@ -260,6 +273,7 @@ def panel_context(
         and works_in_division(session, complaint, user)
     ):
         upload_step = step
+    evidence = photo_rows(PhotoKind.evidence)
     return {
         "c": complaint,
         "step": step,
@@ -284,7 +298,8 @@ def panel_context(
         else None,
         "show_contact": can_see_contact(session, user=user, complaint=complaint),
         "complaint_photos": photo_rows(PhotoKind.complaint),
-        "evidence_photos": photo_rows(PhotoKind.evidence),
+        "evidence_photos": evidence,
+        "show_evidence": bool(evidence) or upload_step is not None or complaint.status in WORKED,
         "duplicates": duplicates,
         "merged_into": merged_into,
         "merged_in": merged_in,
@@ -301,10 +316,7 @@ def panel_context(
         "map": map_data,
         "osm_url": (
             "https://www.openstreetmap.org/?"
-            + urlencode(
-                {"mlat": complaint.latitude, "mlon": complaint.longitude}
-                | {"zoom": 18}
-            )
+            + urlencode({"mlat": complaint.latitude, "mlon": complaint.longitude, "zoom": 18})
             + f"#map=18/{complaint.latitude}/{complaint.longitude}"
         )
         if has_point
@@ -312,9 +324,7 @@ def panel_context(
         "upload_step": upload_step,
         "evidence_token": evidence_token(get_settings(), user.id, cid) if upload_step else "",
         "max_photos": policy.max_photos,
-        "screening": step is not None
-        and step.kind == "screen"
-        and step.status == StepStatus.open,
+        "screening": step is not None and step.kind == "screen" and step.status == StepStatus.open,
         "other_agency": OTHER_AGENCY,
     }
 
@@ -430,9 +440,9 @@ def scope_of(session: Session, user: User) -> ColumnElement[bool] | None:
     and those they took in themselves (the audience of ``domain.complaints.visibility``)."""
     if sees_all(session, user):
         return None
-    conditions = [Complaint.intake_officer_id == user.id]
+    conditions = [col(Complaint.intake_officer_id) == user.id]
     if user.division_id is not None:
-        conditions.append(Complaint.division_id == user.division_id)
+        conditions.append(col(Complaint.division_id) == user.division_id)
     return or_(*conditions)
 
 
@@ -501,6 +511,7 @@ def list_page(
             "division": divisions.get(c.division_id) if c.division_id else None,
             "status": ComplaintStatus(c.status).thai,
             "overdue": is_overdue(c, now),
+            "registered_day": format_thai_date(c.registered_at, style="short"),
             "expected_day": format_thai_date(c.expected_at, style="short"),
             "steps": [
                 {
@@ -513,10 +524,18 @@ def list_page(
         }
         for c in rows
     ]
-    filters = {"status": status, "category": category, "division": division, "overdue": overdue, "q": q}
+    filters = {
+        "status": status,
+        "category": category,
+        "division": division,
+        "overdue": overdue,
+        "q": q,
+    }
 
     def page_url(n: int) -> str:
-        return "/pages/complaints?" + urlencode({k: v for k, v in filters.items() if v} | {"page": n})
+        return "/pages/complaints?" + urlencode(
+            {k: v for k, v in filters.items() if v} | {"page": n}
+        )
 
     pages = max(1, -(-total // PAGE_SIZE))
     ctx = {
@@ -556,9 +575,7 @@ def detail_page(
     if complaint is None:
         return _message(request, NotFound("ไม่พบเรื่องร้องเรียน"), back=None, **common)
     if not can_view(session, user=user, case_type=CASE_TYPE, case_id=complaint_id):
-        return _message(
-            request, NotEntitled("ท่านไม่มีสิทธิ์ดูเรื่องร้องเรียนนี้"), back=None, **common
-        )
+        return _message(request, NotEntitled("ท่านไม่มีสิทธิ์ดูเรื่องร้องเรียนนี้"), back=None, **common)
     steps = list(
         session.exec(
             select(HumanStep)
@@ -603,14 +620,14 @@ async def evidence_page(
     """The division's evidence photos from its result step; back to the step after."""
     back = f"/pages/steps/{step_id}" if step_id else f"/pages/complaints/{complaint_id}"
     common: dict[str, Any] = {"user": user, "session": session, "settings": settings}
-    if not hmac.compare_digest(evidence_token(settings, user.id, complaint_id), token):
-        return _message(
-            request, NotEntitled("แบบฟอร์มหมดอายุ กรุณาเปิดหน้านี้ใหม่"), back=back, **common
-        )
+    # The panel signs with get_settings() (it has no request), so the check does too.
+    if not hmac.compare_digest(evidence_token(get_settings(), user.id, complaint_id), token):
+        return _message(request, NotEntitled("แบบฟอร์มหมดอายุ กรุณาเปิดหน้านี้ใหม่"), back=back, **common)
     chosen = [p for p in photos or [] if p.filename]  # an empty file box sends a nameless part
     try:
         files = await read_uploads(chosen)
-        service.add_evidence(
+        await run_in_threadpool(  # a write transaction: off the event loop
+            service.add_evidence,
             engine,
             complaint_id=complaint_id,
             officer_id=user.id,  # type: ignore[arg-type]
