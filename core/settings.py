@@ -35,6 +35,7 @@ class Settings(BaseSettings):
 
     chains_file: Path = PROJECT_ROOT / "config" / "chains.toml"
     holidays_file: Path = PROJECT_ROOT / "config" / "holidays.toml"
+    complaints_file: Path = PROJECT_ROOT / "config" / "complaints.toml"
 
     prefect_enabled: bool = Field(
         default=True,

@@ -7,10 +7,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from core.settings import PROJECT_ROOT
+from core.settings import get_settings
 from models.people import Position
-
-CONFIG_FILE = PROJECT_ROOT / "config" / "complaints.toml"
 
 
 @dataclass(frozen=True)
@@ -84,5 +82,10 @@ class ComplaintPolicy:
 
 
 @lru_cache
-def complaint_policy(path: Path = CONFIG_FILE) -> ComplaintPolicy:
+def _policy_in(path: Path) -> ComplaintPolicy:
     return ComplaintPolicy.from_file(path)
+
+
+def complaint_policy() -> ComplaintPolicy:
+    """The policy in the file the settings name (``KKM_COMPLAINTS_FILE``), read once."""
+    return _policy_in(get_settings().complaints_file)
