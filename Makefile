@@ -8,9 +8,11 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev
 VENV := .venv
 VPY := $(VENV)/bin/python
 PYTEST_ARGS ?=
+RUN_ARGS ?=
+BACKUP ?= var/backups/kkm-$(shell date +%Y%m%d-%H%M%S).backup
 MYPY_PATHS := core models domain adapters api flows
 
-.PHONY: help venv run run-scaled test test-sqlite lint migrate bench pg-start pg-stop clean
+.PHONY: help venv run run-scaled test test-sqlite lint migrate backup bench pg-start pg-stop clean
 
 help:
 	@echo "make venv         สร้าง .venv และติดตั้งแพ็กเกจ / create .venv and pip install -e '.[dev]'"
@@ -20,11 +22,12 @@ help:
 	@echo "make test-sqlite  ทดสอบเร็วด้วย SQLite / quick tests without PostgreSQL"
 	@echo "make lint         ตรวจโค้ด ruff และ mypy / ruff check + format check + mypy (advisory)"
 	@echo "make migrate      ปรับโครงสร้างฐานข้อมูล / alembic upgrade head"
+	@echo "make backup       สำรองฐานข้อมูลขณะระบบทำงาน / online backup of the application database (BACKUP=file)"
 	@echo "make bench        วัดประสิทธิภาพ / run the benchmarks"
 	@echo "make pg-start     เปิด PostgreSQL สำหรับทดสอบ / start the throwaway test PostgreSQL"
 	@echo "make pg-stop      ปิด PostgreSQL สำหรับทดสอบ / stop it"
 	@echo "make clean        ลบข้อมูลใน var/ / remove runtime data in var/ (keeps .venv)"
-	@echo "ตัวเลือก / options: PYTEST_ARGS='-k memo -x'  KKM_PG_PORT=55432"
+	@echo "ตัวเลือก / options: PYTEST_ARGS='-k memo -x'  RUN_ARGS='--api-port 8080'  KKM_PG_PORT=55432"
 
 venv: $(VENV)/.installed
 
@@ -35,8 +38,9 @@ $(VENV)/.installed: pyproject.toml
 	@$(VPY) -m pip install -q --disable-pip-version-check -e '.[dev]'
 	@touch $@
 
+# ops.run stops everything on Ctrl-C, SIGTERM (make passes its own on) and SIGHUP.
 run: venv
-	$(VPY) -m ops.run
+	$(VPY) -m ops.run $(RUN_ARGS)
 
 # The scale-out shape on one machine: PostgreSQL for the application and Prefect, two workers.
 run-scaled: venv
@@ -62,6 +66,10 @@ lint: venv
 
 migrate: venv
 	$(VENV)/bin/alembic upgrade head
+
+# Online: the system may keep running (README.md, "Backups").
+backup: venv
+	$(VPY) -m ops.backup create --to $(BACKUP)
 
 bench: venv
 	$(VPY) -m benchmarks

@@ -1,15 +1,18 @@
 """Dependencies named once: settings, database, the signed-in officer, the case-sync queue."""
 
+import re
 from collections.abc import Iterator
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Path, Query, Request, status
 from fastapi.security import OAuth2PasswordBearer
+from pydantic import BeforeValidator
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from adapters.orchestrator import CaseSyncQueue
-from api.security import read_token
+from api.security import read_token, token_is_current
 from core.db import get_engine
 from core.settings import Settings, get_settings
 from models.people import User
@@ -43,12 +46,13 @@ def current_user(
     bearer: Annotated[str | None, Depends(oauth2)],
 ) -> User:
     """The signed-in officer, read in a session of its own that is closed at once: a route
-    that then opens its transaction holds one connection, not two."""
+    that then opens its transaction holds one connection, not two. A token issued before the
+    user's last logout or deactivation (``token_version``) is refused."""
     token = bearer or request.cookies.get(TOKEN_COOKIE)
-    uid = read_token(settings, token) if token else None
+    claims = read_token(settings, token) if token else None
     with Session(engine, expire_on_commit=False) as session:
-        user = session.get(User, uid) if uid is not None else None
-    if user is None or not user.active:
+        user = session.get(User, claims.user_id) if claims is not None else None
+    if user is None or not token_is_current(claims, user):
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             detail="กรุณาเข้าสู่ระบบ",
@@ -81,3 +85,24 @@ async def sync_case_later(
         case_sync.request_new(case_type, case_id)
     else:
         case_sync.request(case_type, case_id)
+
+
+# --------------------------------------------------------------------------- request values
+# What a route takes from the path and the query, bounded so that the database can hold it
+# (PostgreSQL's INTEGER stops at 2**31-1, SQLite's at 2**63-1): out of range is a 422.
+
+MAX_ID = 2**31 - 1
+PathId = Annotated[int, Path(ge=1, le=MAX_ID, description="เลขที่ (1 ถึง 2147483647)")]
+"""A row id in the path: every ``{…_id}`` of the routes."""
+Limit = Annotated[int, Query(ge=1, le=500, description="จำนวนรายการสูงสุด (1–500)")]
+"""How many rows a list answers at most."""
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise ValueError("วันที่ต้องอยู่ในรูปแบบ ปปปป-ดด-วว (ค.ศ.) เช่น 2026-01-31")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+"""A date in the query as ``YYYY-MM-DD`` only (pydantic alone takes ``0`` as 1970-01-01)."""

@@ -7,13 +7,13 @@ from contextlib import asynccontextmanager, suppress
 from fastapi import FastAPI
 
 from adapters.orchestrator import CaseSyncQueue, Orchestrator
-from api import errors
+from api import errors, middleware
 from api.pages import common as page_common
 from api.pages import steps as step_pages
 from api.routes import auth, cases, people, steps
 from api.workflows import install_all
 from core.db import get_engine
-from core.settings import get_settings
+from core.settings import check_secret_key, get_settings
 from domain.engine.chains import load_chains
 from domain.engine.registry import installed
 
@@ -35,6 +35,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app() -> FastAPI:
+    check_secret_key(get_settings())  # no start on a guessable key outside development
     installed()  # every workflow of the registry, checked at start-up
     load_chains(get_settings().chains_file)  # a broken chains file stops start-up, not a case
     app = FastAPI(
@@ -45,6 +46,7 @@ def create_app() -> FastAPI:
         version="0.1.0",
     )
     errors.install(app)
+    middleware.install(app)  # body limits, text a database refuses, security headers
     for module in (auth, steps, cases, people, step_pages):
         app.include_router(module.router)
     page_common.install_common(app)  # /static, the redirect to sign in, / -> /pages/inbox
@@ -54,6 +56,7 @@ def create_app() -> FastAPI:
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    errors.document(app)  # the error answers of every route, in the OpenAPI document
     return app
 
 

@@ -26,5 +26,13 @@ class InvalidInput(DomainError):
     """A form or request broke a rule that the schema alone cannot express (422)."""
 
 
+class TooManyRequests(DomainError):
+    """Too many tries: wait ``retry_after`` seconds before the next one (429, Retry-After)."""
+
+    def __init__(self, message: str, *, retry_after: int, **detail: object) -> None:
+        super().__init__(message, retry_after=retry_after, **detail)
+        self.retry_after = retry_after
+
+
 class IllegalTransition(Conflict):
     """A status change the workflow's transition table does not allow."""

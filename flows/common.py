@@ -14,6 +14,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.flow_runs import suspend_flow_run
 from sqlmodel import Session
 
+from adapters.line_push import deliver_line_pushes
 from adapters.mail import deliver_outbox
 from core.db import get_engine
 from core.settings import get_settings
@@ -46,9 +47,10 @@ async def awaited_step(
 
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=5)
 async def deliver_case_mail(case_type: str, case_id: int) -> int:
-    """Send the case's queued mail; the outbox makes a repeat harmless."""
+    """Send the case's queued mail and LINE pushes; the outboxes make a repeat harmless."""
     report = await deliver_outbox(get_engine(), get_settings(), case=(case_type, case_id))
-    return report.sent
+    pushed = await deliver_line_pushes(get_engine(), get_settings(), case=(case_type, case_id))
+    return report.sent + pushed.sent
 
 
 async def follow_stage(

@@ -107,6 +107,10 @@ def main() -> None:
     parser.add_argument("--name", default=None)
     parser.add_argument("--create-pool", action="store_true", help="create the pool and exit")
     args = parser.parse_args()
+    if not args.create_pool:
+        from core.settings import check_secret_key, get_settings
+
+        check_secret_key(get_settings())  # no start on a guessable key outside development
     asyncio.run(create_pool(args.pool) if args.create_pool else serve(args.pool, args.name))
 
 

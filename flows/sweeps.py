@@ -3,10 +3,11 @@
 from prefect import flow, get_run_logger
 from sqlmodel import Session
 
+from adapters.line_push import deliver_line_pushes
 from adapters.mail import deliver_outbox
 from adapters.orchestrator import Orchestrator
 from core.db import get_engine, in_transaction
-from core.settings import get_settings
+from core.settings import check_secret_key, get_settings
 from domain.complaints import service
 from domain.complaints.intake import waiting_intakes
 from domain.engine.deadlines import sweep_deadlines
@@ -15,6 +16,7 @@ from domain.engine.deadlines import sweep_deadlines
 @flow(name="deadline-sweep")
 async def deadline_sweep() -> dict[str, int]:
     """Remind, flag overdue and escalate open steps by the deadline policy; each notice once."""
+    check_secret_key(get_settings())  # Prefect's process worker runs these: no guessable key
     counts = in_transaction(get_engine(), sweep_deadlines)
     report = await deliver_outbox(get_engine(), get_settings(), limit=1000)
     get_run_logger().info("notices %s; mail sent %d", counts, report.sent)
@@ -23,15 +25,18 @@ async def deadline_sweep() -> dict[str, int]:
 
 @flow(name="deliver-mail")
 async def deliver_mail() -> int:
-    """Send queued mail; after an SMTP outage this is what catches up."""
+    """Send queued mail and LINE pushes; what catches up after an SMTP or LINE outage."""
+    check_secret_key(get_settings())
     report = await deliver_outbox(get_engine(), get_settings(), limit=1000)
-    return report.sent
+    pushed = await deliver_line_pushes(get_engine(), get_settings(), limit=1000)
+    return report.sent + pushed.sent
 
 
 @flow(name="reconcile-flows")
 async def reconcile_flows() -> dict[str, list[str] | int]:
     """Complete complaint intakes no flow has taken up yet, then start missing case runs,
     resume runs whose step was decided, restart lost runs."""
+    check_secret_key(get_settings())
     with Session(get_engine()) as session:  # a read: no writer's turn
         waiting = waiting_intakes(session)
     intakes = sum(service.complete_intake_of(get_engine(), i) for i in waiting)

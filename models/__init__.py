@@ -14,8 +14,20 @@ from models.complaint import (
     LineConversation,
     LineWebhookEvent,
 )
+from models.line_push import LinePush
 from models.memo import Memo, MemoStatus
 from models.outbox import OutboxEmail, OutboxStatus
+from models.pdca import (
+    ImportDiscrepancy,
+    Plan,
+    PlanDimension,
+    PlanMission,
+    PlanProject,
+    ProjectBudget,
+    ProjectIndicator,
+    RiskControl,
+    RiskItem,
+)
 from models.people import (
     ActingAssignment,
     Committee,
@@ -38,6 +50,7 @@ from models.steps import (
 from models.throttle import Throttle
 
 __all__ = [
+    "LinePush",
     "Throttle",
     "LineConversation",
     "ActingAssignment",
@@ -67,6 +80,15 @@ __all__ = [
     "Outcome",
     "OutboxEmail",
     "OutboxStatus",
+    "ImportDiscrepancy",
+    "Plan",
+    "PlanDimension",
+    "PlanMission",
+    "PlanProject",
+    "ProjectBudget",
+    "ProjectIndicator",
+    "RiskControl",
+    "RiskItem",
     "Position",
     "StepNotice",
     "StepStatus",

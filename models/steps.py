@@ -126,6 +126,10 @@ class NoticeKind(StrEnum):
     reminder = "reminder"
     overdue = "overdue"
     escalation = "escalation"
+    orphaned = "orphaned"
+    """Nobody can decide the step (no active holder, nobody acting): its division's director
+    and the workflow's contacts are alerted. Removed again once someone can decide it, so a
+    step orphaned a second time is alerted again."""
 
 
 class StepNotice(SQLModel, table=True):

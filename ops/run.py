@@ -4,20 +4,42 @@ Starts a local SMTP capture, a Prefect server (its own SQLite file, or PostgreSQ
 --postgres), applies the migrations and demo data to the application database, deploys
 prefect.yaml, starts a worker on each pool (the in-process worker for case flows, Prefect's
 process worker for the sweeps) and the API, starts the demo cases' flow runs, prints where to
-open everything, and stops all of it on Ctrl-C. `LocalSystem` is also what the end-to-end tests
-start and kill."""
+open everything, and stops all of it on Ctrl-C, SIGTERM or SIGHUP. `LocalSystem` is also what
+the end-to-end tests start and kill.
+
+Stopping leaves no process behind, however the runner ends:
+
+- Ctrl-C, SIGTERM, SIGHUP (a terminal, ``make``, systemd, Docker, a CI runner): the runner
+  stops every component politely (each in its own process group), then kills what is left of
+  each group and every process that still carries the run's ``KKM_RUN_TOKEN`` in its
+  environment (e.g. a flow run Prefect's process worker started in a session of its own).
+- The runner killed outright (SIGKILL, a crash): a small watchdog process, started first, in a
+  session of its own, reads a pipe from the runner that nothing else holds. The pipe ends when
+  the runner's process ends, however it ends; the watchdog then does the same clean-up. Unlike
+  ``PR_SET_PDEATHSIG`` on each child it also reaches the grandchildren (uvicorn's worker
+  processes, flow runs), needs no ``preexec_fn`` and is not tied to the thread that started
+  the child.
+- One system per ``var/``: the runner holds an ``flock`` on ``var/run.lock`` (the watchdog holds
+  it too, until the clean-up is over); a second runner says who holds it and on which ports,
+  and exits with status 3, as it does when a port is taken by something else."""
 
 import argparse
+import fcntl
+import json
 import os
+import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
 import unicodedata
+from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import FrameType
+from typing import IO, Any
 
 import httpx
 
@@ -43,6 +65,197 @@ class Ports:
     api: int = 8000
     prefect: int = 4200
     smtp: int = 8025
+
+    def named(self) -> list[tuple[str, int]]:
+        return [("API", self.api), ("Prefect", self.prefect), ("SMTP", self.smtp)]
+
+    def text(self) -> str:
+        return ", ".join(f"{name} {port}" for name, port in self.named())
+
+
+# --------------------------------------------------------------------------- stopping
+
+RUN_TOKEN = "KKM_RUN_TOKEN"
+"""Set in every component's environment (inherited by whatever it starts): the processes of
+one run are those that carry its token."""
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+ALREADY_RUNNING = 3
+"""Exit status of a runner that did not start because the system runs already."""
+
+
+def _pids() -> Iterator[int]:
+    with suppress(OSError), os.scandir("/proc") as entries:
+        for entry in entries:
+            if entry.name.isdigit():
+                yield int(entry.name)
+
+
+def _survivors(groups: Iterable[int], token: str | None) -> list[int]:
+    """What is still alive of ``groups`` and of the processes carrying ``token``: pids on Linux
+    (read from /proc, zombies left out), elsewhere the live groups as negative pids (for
+    ``os.kill``)."""
+    groups = set(groups)
+    if not os.path.isdir("/proc/self"):
+        alive = []
+        for pgid in groups:
+            with suppress(ProcessLookupError, PermissionError):
+                os.killpg(pgid, 0)
+                alive.append(-pgid)
+        return alive
+    needle = f"{RUN_TOKEN}={token}".encode() if token else None
+    me = os.getpid()
+    found = []
+    for pid in _pids():
+        if pid == me:
+            continue
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            if fields[0] == b"Z":
+                continue
+            if int(fields[2]) in groups:
+                found.append(pid)
+                continue
+            if needle is not None:
+                with open(f"/proc/{pid}/environ", "rb") as f:
+                    if needle in f.read().split(b"\0"):
+                        found.append(pid)
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile, or another user's
+    return found
+
+
+def finish_off(groups: Iterable[int], token: str | None, *, grace: float = 5.0) -> None:
+    """End every process left in ``groups`` or carrying ``token``: SIGTERM, then SIGKILL what is
+    still there after ``grace`` seconds, again until none is left (bounded: ~grace + 5 s)."""
+    groups = set(groups)
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
+        deadline = time.monotonic() + wait
+        sent: set[int] = set()
+        while left := _survivors(groups, token):
+            for pid in left:
+                if pid not in sent or sig == signal.SIGKILL:
+                    with suppress(ProcessLookupError, PermissionError):
+                        os.kill(pid, sig)
+                    sent.add(pid)
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(0.1)
+        else:
+            return
+
+
+def watchdog(token: str) -> None:
+    """The watchdog's process (see the module's doc): groups come and go as ``+pgid`` and
+    ``-pgid`` lines on stdin; at its end (the runner closed it, or died) whatever is left of
+    them and of the run's token is ended. Signals meant for the runner do not stop it."""
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)
+    groups: set[int] = set()
+    for line in sys.stdin.buffer:
+        text = line.strip().decode()
+        with suppress(ValueError):
+            if text.startswith("+"):
+                groups.add(int(text[1:]))
+            elif text.startswith("-"):
+                groups.discard(int(text[1:]))
+    if _survivors(groups, token):
+        print(f"runner gone; ending what is left of its run: groups {sorted(groups)}", flush=True)
+        finish_off(groups, token)
+
+
+class AlreadyRunning(Exception):
+    def __init__(self, holder: dict[str, Any]) -> None:
+        super().__init__(holder)
+        self.holder = holder
+
+    def message(self, var_dir: Path) -> str:
+        pid = self.holder.get("pid")
+        try:
+            ports = Ports(**self.holder["ports"]).text()
+        except (KeyError, TypeError):
+            ports = "?"
+        alive = isinstance(pid, int) and _alive(pid)
+        if not alive:
+            return (
+                f"ระบบเดิมที่ใช้ {var_dir} (PID {pid}) กำลังปิดอยู่ รอสักครู่แล้วลองใหม่\n"
+                f"the previous run on {var_dir} (PID {pid}) is still stopping; try again shortly"
+            )
+        return (
+            f"ระบบทำงานอยู่แล้ว: PID {pid} ใช้ {var_dir} อยู่ (พอร์ต {ports}); "
+            f"หยุดก่อนด้วย Ctrl-C ในหน้าต่างนั้น หรือ kill {pid}\n"
+            f"already running: PID {pid} uses {var_dir} (ports {ports}); "
+            f"stop it first (Ctrl-C there, or kill {pid})"
+        )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class RunLock:
+    """``var/run.lock``: held (``flock``) while a system runs on this var directory; it says
+    who runs it and on which ports. The kernel releases it with the last process holding it
+    (the runner and its watchdog), so a crash never leaves it behind."""
+
+    def __init__(self, var_dir: Path, ports: Ports) -> None:
+        self.path = var_dir / "run.lock"
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder: Any = {}
+            with suppress(OSError, ValueError):
+                holder = json.loads(os.pread(fd, 4096, 0) or b"{}")
+            os.close(fd)
+            raise AlreadyRunning(holder if isinstance(holder, dict) else {}) from None
+        holder = {"pid": os.getpid(), "ports": vars(ports), "started": time.time()}
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps(holder).encode(), 0)
+        self.fd = fd
+
+    def release(self) -> None:
+        os.close(self.fd)
+
+
+def _listener(port: int) -> str:
+    """Who listens on ``port`` (pid and command), as far as /proc tells this user."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with suppress(OSError), open(table) as f:
+            for row in f.readlines()[1:]:
+                cols = row.split()
+                if cols[1].rsplit(":", 1)[1] == f"{port:04X}" and cols[3] == "0A":
+                    inodes.add(f"socket:[{cols[9]}]")
+    for pid in _pids():
+        with suppress(OSError):
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                with suppress(OSError):
+                    if os.readlink(f"/proc/{pid}/fd/{fd}") in inodes:
+                        with open(f"/proc/{pid}/cmdline", "rb") as f:
+                            command = f.read().replace(b"\0", b" ").decode(errors="replace")
+                        return f"PID {pid}: {command.strip()[:80]}"
+    return "ไม่ทราบโปรแกรม / unknown program"
+
+
+def busy_ports(ports: Ports) -> list[str]:
+    """The ports this system needs that something already listens on, described."""
+    busy = []
+    for name, port in ports.named():
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                busy.append(f"{name} {port} ({_listener(port)})")
+    return busy
 
 
 SQLITE_PREFECT_SERVICES_OFF = {
@@ -76,6 +289,11 @@ class LocalSystem:
     contend for the one write lock (B1 in benchmarks/NOTES.md: slower with two)."""
     extra_env: dict[str, str] = field(default_factory=dict)
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    token: str = field(default_factory=lambda: secrets.token_hex(12))
+    """``KKM_RUN_TOKEN`` of this run's processes (see ``finish_off``)."""
+    keep_open: tuple[int, ...] = ()
+    """File descriptors the watchdog holds until its clean-up is over (the run lock)."""
+    _watchdog: "subprocess.Popen[bytes] | None" = None
 
     @property
     def prefect_api_url(self) -> str:
@@ -91,6 +309,8 @@ class LocalSystem:
         env.update(
             {
                 "KKM_PROJECT_DIR": str(PROJECT_ROOT),
+                # A developer's machine: the default secret key is allowed (core.settings).
+                "KKM_ENV": os.environ.get("KKM_ENV", "development"),
                 "KKM_DATABASE_URL": self.database_url or f"sqlite:///{self.var_dir / 'app.db'}",
                 "KKM_SMTP_PORT": str(self.ports.smtp),
                 "KKM_MAIL_CAPTURE_DIR": str(self.var_dir / "mail"),
@@ -106,6 +326,7 @@ class LocalSystem:
                 "PREFECT_WORKER_QUERY_SECONDS": "0.5",
                 "PREFECT_WORKER_PREFETCH_SECONDS": "5",
                 "PYTHONPATH": str(PROJECT_ROOT),
+                RUN_TOKEN: self.token,
             }
         )
         if self.prefect_database_url is None:
@@ -113,27 +334,70 @@ class LocalSystem:
         env.update(self.extra_env)
         return env
 
+    def _tell_watchdog(self, line: str) -> None:
+        """Tell the watchdog of a process group to end if the runner dies (started first)."""
+        if self._watchdog is None or self._watchdog.poll() is not None:
+            self.var_dir.mkdir(parents=True, exist_ok=True)
+            log = (self.var_dir / "watchdog.log").open("ab")
+            code = "import sys; from ops.run import watchdog; watchdog(sys.argv[1])"
+            self._watchdog = subprocess.Popen(
+                [PYTHON, "-c", code, self.token],
+                cwd=PROJECT_ROOT,
+                stdin=subprocess.PIPE,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # out of reach of the runner's Ctrl-C and group kills
+                pass_fds=self.keep_open,
+            )
+            log.close()
+            line = "".join(f"+{p.pid}\n" for p in self.procs.values()) + line
+        stdin: IO[bytes] | None = self._watchdog.stdin
+        with suppress(OSError, ValueError):
+            assert stdin is not None
+            stdin.write(f"{line}\n".encode())
+            stdin.flush()
+
+    def _close_watchdog(self) -> None:
+        if self._watchdog is None:
+            return
+        with suppress(OSError, ValueError):
+            assert self._watchdog.stdin is not None
+            self._watchdog.stdin.close()
+        with suppress(subprocess.TimeoutExpired):
+            self._watchdog.wait(timeout=20)
+        self._watchdog = None
+
+    def _popen(
+        self, args: list[str], env: dict[str, str], **kwargs: Any
+    ) -> "subprocess.Popen[Any]":
+        """A process in a process group of its own (stopping or killing it reaches its children
+        too: uvicorn's worker processes, a process worker's flow runs), known to the watchdog."""
+        self._tell_watchdog("")  # the watchdog first: nothing runs unwatched
+        proc = subprocess.Popen(args, cwd=PROJECT_ROOT, env=env, start_new_session=True, **kwargs)
+        self._tell_watchdog(f"+{proc.pid}")
+        return proc
+
     def _spawn(self, name: str, args: list[str], env: dict[str, str] | None = None) -> None:
-        env = self.env() | (env or {})
-        log = (self.var_dir / f"{name}.log").open("ab")
-        # Its own process group: stopping or killing a component reaches its children too
-        # (uvicorn's worker processes, a process worker's flow runs).
-        self.procs[name] = subprocess.Popen(
-            args,
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        env = self.env() | (env or {})  # makes var_dir too
+        with (self.var_dir / f"{name}.log").open("ab") as log:
+            self.procs[name] = self._popen(args, env, stdout=log, stderr=subprocess.STDOUT)
 
     def run(self, args: list[str], *, check: bool = True) -> str:
-        done = subprocess.run(
-            args, cwd=PROJECT_ROOT, env=self.env(), capture_output=True, text=True, timeout=300
+        proc = self._popen(
+            args, self.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
-        if check and done.returncode != 0:
-            raise RuntimeError(f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-        return done.stdout
+        try:
+            out, err = proc.communicate(timeout=300)
+        except BaseException:  # a timeout, or the runner told to stop meanwhile
+            with suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            raise
+        finally:
+            self._tell_watchdog(f"-{proc.pid}")
+        if check and proc.returncode != 0:
+            raise RuntimeError(f"{' '.join(args)} failed:\n{out}\n{err}")
+        return str(out)
 
     @staticmethod
     def _wait_http(url: str, timeout: float = 90) -> None:
@@ -222,21 +486,30 @@ class LocalSystem:
         with suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
+        self._tell_watchdog(f"-{proc.pid}")
 
-    def stop(self) -> None:
-        """Stop every component, newest first, politely and then firmly."""
-        for name in reversed(list(self.procs)):
-            proc = self.procs[name]
+    def stop(self, timeout: float = 15) -> None:
+        """Stop every component, newest first, politely (Prefect's on SIGINT, the others on
+        SIGTERM), then firmly: whatever is left after ``timeout`` seconds of each component's
+        process group, and every process still carrying this run's token, is ended."""
+        procs = list(reversed(self.procs.values()))
+        names = list(reversed(self.procs))
+        for name, proc in zip(names, procs, strict=True):
             if proc.poll() is None:
-                proc.send_signal(signal.SIGINT if name.startswith("prefect") else signal.SIGTERM)
-        for name in reversed(list(self.procs)):
-            try:
-                self.procs[name].wait(timeout=20)
-            except subprocess.TimeoutExpired:
                 with suppress(ProcessLookupError):
-                    os.killpg(self.procs[name].pid, signal.SIGKILL)
-                self.procs[name].wait(timeout=10)
+                    proc.send_signal(
+                        signal.SIGINT if name.startswith("prefect") else signal.SIGTERM
+                    )
+        deadline = time.monotonic() + timeout
+        for proc in procs:
+            with suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        finish_off({p.pid for p in procs}, self.token, grace=3)
+        for proc in procs:
+            with suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=5)
         self.procs.clear()
+        self._close_watchdog()
 
     def start_all(self, *, demo: bool = True) -> None:
         self.start_smtp()
@@ -267,6 +540,19 @@ def demo_users() -> str:
     )
 
 
+class StopRequested(BaseException):
+    """Raised in the runner by Ctrl-C, SIGTERM or SIGHUP (a BaseException, like
+    KeyboardInterrupt, so that no ``except Exception`` swallows it)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signal = signal.Signals(signum).name
+
+
+def _stop_requested(signum: int, _frame: FrameType | None) -> None:
+    raise StopRequested(signum)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--var", type=Path, default=PROJECT_ROOT / "var")
@@ -280,37 +566,84 @@ def main() -> None:
     parser.add_argument(
         "--api-processes", type=int, default=1, help="API processes (2+ with --postgres)"
     )
+    parser.add_argument("--api-port", type=int, default=Ports.api)
+    parser.add_argument("--prefect-port", type=int, default=Ports.prefect)
+    parser.add_argument("--smtp-port", type=int, default=Ports.smtp)
+    parser.add_argument(
+        "--no-demo", action="store_true", help="the organisation only: no demo memos, complaints"
+    )
     args = parser.parse_args()
     from ops.seed import DEMO_PASSWORD
 
-    system = LocalSystem(var_dir=args.var, workers=args.workers, api_processes=args.api_processes)
+    var_dir: Path = args.var.resolve()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    ports = Ports(api=args.api_port, prefect=args.prefect_port, smtp=args.smtp_port)
+    try:
+        lock = RunLock(var_dir, ports)
+    except AlreadyRunning as running:
+        print(running.message(var_dir), file=sys.stderr, flush=True)
+        sys.exit(ALREADY_RUNNING)
+    if busy := busy_ports(ports):
+        print(
+            f"พอร์ตที่ระบบต้องใช้มีโปรแกรมอื่นใช้อยู่: {'; '.join(busy)}\n"
+            "ports in use: the system may run already elsewhere; stop it, or choose other "
+            "ports (--api-port, --prefect-port, --smtp-port)",
+            file=sys.stderr,
+            flush=True,
+        )
+        sys.exit(ALREADY_RUNNING)
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, _stop_requested)
+
+    system = LocalSystem(
+        var_dir=var_dir,
+        ports=ports,
+        workers=args.workers,
+        api_processes=args.api_processes,
+        keep_open=(lock.fd,),
+    )
     if args.postgres:
         host = args.postgres.split("://", 1)[1].rstrip("/")
         system.database_url = f"postgresql+psycopg://{host}/kkm_app"
         system.prefect_database_url = f"postgresql+asyncpg://{host}/kkm_prefect"
+    status = 0
     try:
-        print("กำลังเริ่มระบบ (starting: SMTP capture, Prefect server, database, worker, API)…")
-        system.start_all()
+        print(
+            "กำลังเริ่มระบบ (starting: SMTP capture, Prefect server, database, worker, API)…",
+            flush=True,
+        )
+        system.start_all(demo=not args.no_demo)
         print(
             f"""
 ระบบพร้อมใช้งาน / the system is up:
   หน้าเว็บเจ้าหน้าที่ (pages)      {system.api_url}/pages/login
   เอกสาร API (docs)             {system.api_url}/docs
   Prefect UI (flows, pauses)    http://127.0.0.1:{system.ports.prefect}
-  จดหมายที่ส่งออก (captured mail)  {system.api_url}/pages/mail  (files: {args.var / "mail"})
+  จดหมายที่ส่งออก (captured mail)  {system.api_url}/pages/mail  (files: {var_dir / "mail"})
   ผู้ใช้ตัวอย่าง (demo users, password {DEMO_PASSWORD}):
 {demo_users()}
-  logs: {args.var}/*.log        stop: Ctrl-C
-"""
+  logs: {var_dir}/*.log        stop: Ctrl-C (or kill {os.getpid()})
+""",
+            flush=True,
         )
         while all(p.poll() is None for p in system.procs.values()):
             time.sleep(1)
         dead = [n for n, p in system.procs.items() if p.poll() is not None]
-        print(f"stopped: {', '.join(dead)} exited; see {args.var}/<name>.log", file=sys.stderr)
-    except KeyboardInterrupt:
-        print("\nกำลังหยุดระบบ (stopping)…")
+        print(f"stopped: {', '.join(dead)} exited; see {var_dir}/<name>.log", file=sys.stderr)
+        status = 1
+    except StopRequested as stop:
+        with suppress(OSError):  # SIGHUP: the terminal may be gone
+            print(f"\nกำลังหยุดระบบ (stopping on {stop.signal})…", flush=True)
     finally:
+        # One stop, however many signals arrive meanwhile (make forwards SIGTERM to a runner
+        # that had it from its process group already); it is bounded (~25 s).
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, signal.SIG_IGN)
         system.stop()
+        lock.release()
+    with suppress(OSError):
+        print("หยุดระบบแล้ว / stopped", flush=True)
+    sys.exit(status)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from models.people import (
     User,
 )
 from ops.demo_complaints import seed_demo_complaints
+from ops.demo_pdca import seed_demo_pdca
 from ops.seed_complaints import seed_complaints
 
 DEMO_PASSWORD = "demo1234"
@@ -86,6 +87,18 @@ EXECUTIVE_MEMBERS = [
     ("ratana", CommitteeRole.member),
 ]
 
+# The working committee that reviews the anti-corruption action plan (PDCA) before it climbs to
+# the mayor (config/chains.toml [pdca-plan]; the mayor's order of 7 Feb 2566, seed 004): division
+# directors, with the Strategy and Budget section head as secretary.
+PDCA_COMMITTEE = "คณะทำงานจัดทำแผนป้องกันการทุจริต"
+PDCA_COMMITTEE_MEMBERS = [
+    ("ratana", CommitteeRole.chair),
+    ("pornthip", CommitteeRole.member),
+    ("wanna", CommitteeRole.member),
+    ("sompong", CommitteeRole.member),
+    ("wichai", CommitteeRole.secretary),
+]
+
 
 def seed_organisation(session: Session) -> dict[str, User]:
     """Create what is missing; return users by username."""
@@ -132,6 +145,23 @@ def seed_organisation(session: Session) -> dict[str, User]:
         )
     session.flush()
     return users
+
+
+def seed_pdca_committee(session: Session, users: dict[str, User]) -> Committee:
+    """The plan's working committee (``PDCA_COMMITTEE``), unless it exists. Apart from
+    ``seed_organisation``: tests of the other workflows expect the executive committee alone."""
+    found = session.exec(select(Committee).where(Committee.name == PDCA_COMMITTEE)).first()
+    if found is not None:
+        return found
+    working = Committee(
+        name=PDCA_COMMITTEE, order_ref="คำสั่งเทศบาลนครขอนแก่น ลงวันที่ 7 กุมภาพันธ์ 2566", quorum=3
+    )
+    session.add(working)
+    session.flush()
+    for username, role in PDCA_COMMITTEE_MEMBERS:
+        session.add(CommitteeMember(committee_id=working.id, user_id=users[username].id, role=role))
+    session.flush()
+    return working
 
 
 def seed_declared_holidays(session: Session) -> int:
@@ -182,14 +212,17 @@ def main() -> None:
     with session_scope() as session:
         seed_declared_holidays(session)
         users = seed_organisation(session)
+        seed_pdca_committee(session, users)
         seed_complaints(session)
         demo_cases = seed_demo_cases(session, users) if args.demo else 0
     # After the commit above: each demo complaint goes through the use cases, in its own
     # transactions, like one filed and handled by people.
     demo_complaints = seed_demo_complaints(get_engine()) if args.demo else 0
+    demo_plans = seed_demo_pdca(get_engine()) if args.demo else 0
     print(
         f"users: {', '.join(sorted(users))} (password {DEMO_PASSWORD}); "
-        f"demo cases: {demo_cases}; demo complaints: {demo_complaints}"
+        f"demo cases: {demo_cases}; demo complaints: {demo_complaints}; "
+        f"demo plan versions: {demo_plans}"
     )
 
 

@@ -6,6 +6,10 @@ KKM_REQUIRE_POSTGRES=1 its absence fails the run instead of skipping."""
 import os
 from collections.abc import Iterator
 
+# Development mode before anything reads the settings: the tests run on the default secret
+# key, which the API and the workers refuse outside development (core.settings).
+os.environ["KKM_ENV"] = "development"
+
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
@@ -17,7 +21,6 @@ import models  # noqa: F401  (registers every table)
 from api.deps import get_db_engine, get_orchestrator
 from api.main import app
 from core.db import make_engine
-from domain.complaints.pin import PIN_GUESSES
 from models.people import User
 from ops.run import LocalSystem, Ports
 from ops.seed import seed_declared_holidays, seed_organisation
@@ -113,9 +116,3 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSystem]:
         yield running
     finally:
         running.stop()
-
-
-@pytest.fixture(autouse=True)
-def _forget_pin_guesses() -> None:
-    """Each test starts with no remembered wrong PINs (numbers repeat across fresh databases)."""
-    PIN_GUESSES.clear()

@@ -1,7 +1,9 @@
 """The LINE webhook: a signed batch of text + location makes one complaint with coordinates and
-the reply carries its number; a bad signature is refused with nothing stored; without
-credentials the webhook does not exist. The LINE platform is not reachable from the tests, so
-the reply sender (``get_line_replier``) is replaced by a recorder: the only stand-in here."""
+the reply carries its number; each sender has a conversation of their own; a bad signature is
+refused with nothing stored; without credentials the webhook does not exist. Here the reply
+sender (``get_line_replier``) is replaced by a recorder; conversations over several calls and
+the pushes, against a local stand-in for LINE's API, are in
+tests/complaints/test_line_conversation.py."""
 
 import base64
 import hashlib
@@ -20,7 +22,7 @@ from api.deps import get_db_engine, get_orchestrator
 from api.main import app
 from core.settings import get_settings
 from domain.complaints.category_guess import guess_category
-from models.complaint import Channel, Complaint, LineWebhookEvent
+from models.complaint import Channel, Complaint, LineConversation, LineWebhookEvent
 from models.people import User
 from ops.seed_complaints import seed_complaints
 from tests.test_complaints import work_to_resolved
@@ -165,8 +167,12 @@ def test_text_without_location_asks_for_it(
     r = client.post("/line/webhook", content=data, headers={"X-Line-Signature": sign(data)})
     assert r.status_code == 200, r.text
     assert count(engine) == 0  # different senders are not combined
-    assert len(recorder.replies) == 2
-    assert all("ตำแหน่ง" in texts[0] or "รายละเอียด" in texts[0] for _, texts in recorder.replies)
+    asked = {token: texts for token, texts in recorder.replies}
+    assert "แชร์ตำแหน่งที่ตั้ง" in asked[f"reply-token-{USER}-1"][0]
+    assert "พิมพ์รายละเอียด" in asked["reply-token-Uother-2"][0]
+    with Session(engine) as s:
+        held = {(c.line_user_id, c.status) for c in s.exec(select(LineConversation))}
+    assert held == {(USER, "collecting"), ("Uother", "collecting")}
 
 
 def test_contact_is_the_line_user_without_a_phone(client: TestClient, engine: Engine) -> None:

@@ -12,9 +12,9 @@ from fastapi.templating import Jinja2Templates
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
-from api.complaints.common import take_in
+from api.complaints.common import client_of, take_in
 from api.deps import CaseSyncDep, EngineDep, SessionDep, sync_case_later
-from api.errors import status_of
+from api.errors import headers_of, status_of
 from core.settings import PROJECT_ROOT
 from domain.complaints import service
 from domain.complaints.lookups import categories
@@ -23,7 +23,7 @@ from domain.complaints.policy import complaint_policy
 from domain.complaints.public import tracking_for
 from domain.complaints.states import CASE_TYPE
 from domain.engine.calendar import thai_date_text
-from domain.errors import DomainError, InvalidInput, NotFound
+from domain.errors import DomainError, InvalidInput, NotFound, TooManyRequests
 from models.complaint import Channel, PhotoData
 
 router = APIRouter(prefix="/complaints", tags=["citizen pages"], include_in_schema=False)
@@ -188,12 +188,15 @@ async def submit_complaint_page(
             photos=photos,
             background=background,
             case_sync=orchestrator,
+            client=client_of(request),
         )
     except DomainError as exc:
         code = 413 if too_large and isinstance(exc, InvalidInput) else status_of(exc)
-        return _form_page(
+        page = _form_page(
             request, session, entries=entries, errors=messages_of(exc), status_code=code
         )
+        page.headers.update(headers_of(exc) or {})
+        return page
     return render(request, "received.html", {"receipt": receipt}, status_code=201)
 
 
@@ -208,20 +211,27 @@ def track_form(request: Request, number: str = "") -> HTMLResponse:
 @router.post("/track", response_class=HTMLResponse)
 def track_page(
     request: Request,
+    engine: EngineDep,
     session: SessionDep,
     number: Annotated[str, Form()] = "",
     pin: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     number, pin = number.strip()[:32], pin.strip()[:12]
     try:
-        complaint = check_pin(session, number=number, pin=pin)
-    except NotFound:
-        return render(
+        complaint = check_pin(engine, number=number, pin=pin, client=client_of(request))
+    except (NotFound, TooManyRequests) as exc:
+        page = render(
             request,
             "track.html",
-            {"number": number, "tracking": None, "error": NOT_FOUND},
-            status_code=404,
+            {
+                "number": number,
+                "tracking": None,
+                "error": NOT_FOUND if isinstance(exc, NotFound) else exc.message,
+            },
+            status_code=status_of(exc),
         )
+        page.headers.update(headers_of(exc) or {})
+        return page
     context = {"number": number, "pin": pin, "tracking": tracking_for(session, complaint)}
     return render(request, "track.html", {**context, "error": None, "scores": SCORES})
 
@@ -285,12 +295,15 @@ def rate_page(
             number=entries["number"] or None,
             pin=entries["pin"] or None,
             token=entries["token"] or None,
+            client=client_of(request),
         )
     except DomainError as exc:
         message = exc.message
         if isinstance(exc, NotFound) and not entries["token"]:
             message = NOT_FOUND
-        return _rate_page(request, entries, errors=[message], status_code=status_of(exc))
+        page = _rate_page(request, entries, errors=[message], status_code=status_of(exc))
+        page.headers.update(headers_of(exc) or {})
+        return page
     background.add_task(sync_case_later, orchestrator, CASE_TYPE, rated.complaint_id)
     return render(
         request,

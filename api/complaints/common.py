@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from adapters.orchestrator import CaseSyncQueue
 from api.deps import sync_case_later
+from api.security import client_of  # noqa: F401  (the sender's address, for routes and pages)
 from core.settings import get_settings
 from domain.complaints import service
 from domain.complaints.intake import Registered
@@ -32,7 +33,10 @@ class ComplaintReceipt(BaseModel):
     registered_at: datetime
     expected_at: datetime
     expected_day: str
-    receipt_url: str = Field(description="ใบรับเรื่องฉบับผู้ร้อง (HTML พิมพ์ได้)")
+    receipt_url: str = Field(
+        description="ใบรับเรื่องฉบับผู้ร้อง (HTML พิมพ์ได้): POST แบบฟอร์ม number และ pin "
+        "(application/x-www-form-urlencoded) ไปยังที่อยู่นี้; รหัส PIN ไม่อยู่ในลิงก์"
+    )
     track_url: str
     possible_duplicates: int | None = Field(
         description="เรื่องที่ยังเปิดอยู่ใกล้เคียงในหมวดเดียวกัน; null: ยังไม่ได้ตรวจ "
@@ -40,17 +44,19 @@ class ComplaintReceipt(BaseModel):
     )
 
 
-def _urls(number: str, pin: str) -> tuple[str, str]:
+def _urls(number: str) -> tuple[str, str]:
+    """The receipt is POSTed to (number and PIN in the body, never in an address); tracking
+    is opened with the number only."""
     base = get_settings().public_base_url
     return (
-        f"{base}/api/complaints/public/{number}/receipt?pin={pin}",
+        f"{base}/api/complaints/public/receipt",
         f"{base}/complaints/track?number={number}",
     )
 
 
 def receipt_for(registered: Registered) -> ComplaintReceipt:
     c = registered.complaint
-    receipt_url, track_url = _urls(c.number, registered.pin)
+    receipt_url, track_url = _urls(c.number)
     return ComplaintReceipt(
         number=c.number,
         pin=registered.pin,
@@ -100,10 +106,12 @@ def take_in(
     photos: list[PhotoData],
     background: BackgroundTasks,
     case_sync: CaseSyncQueue | None,
+    client: str | None = None,
 ) -> ComplaintReceipt:
     """Store the complaint, answer with its receipt, then queue its flow run. Where Prefect
     runs, the flow completes the intake (duplicates, the centre's check, the receipt mail);
-    without Prefect it is completed here, in the same transaction."""
+    without Prefect it is completed here, in the same transaction. ``client`` is the sender's
+    address, for the public intake limits (``TooManyRequests``, 429)."""
     registered = service.submit(
         engine,
         data=data,
@@ -111,6 +119,7 @@ def take_in(
         officer_id=officer_id,
         photos=photos,
         complete_now=case_sync is None,
+        client=client,
     )
     background.add_task(
         sync_case_later, case_sync, CASE_TYPE, registered.complaint.id, new_case=True

@@ -4,28 +4,18 @@ Off (404) until ``KKM_LINE_CHANNEL_SECRET`` and ``KKM_LINE_CHANNEL_ACCESS_TOKEN`
 body must carry a valid ``X-Line-Signature`` (HMAC-SHA256 of the body with the channel secret,
 base64); otherwise 400 and nothing is stored.
 
-The message events of one webhook call are grouped by sender; each sender's texts, location
-and images become one complaint (channel ``line``):
+The message events of one webhook call are grouped by sender, in order, and each sender's are
+added to their conversation (``domain.complaints.line_intake``): texts, a location and images
+sent over several calls make one complaint (channel ``line``) once there is a description and
+a location. An event already taken in (its ``webhookEventId``) contributes nothing and gets
+no second reply.
 
-* texts, joined, are the description; a telephone number found in them becomes the contact
-  (and is taken out of the description, which is public); without one, the contact recorded is
-  the sender's LINE user id (``LINE: U…``) in the complainant's address, as LINE is how the
-  centre can reach them;
-* a location message gives the coordinates and address (required: without it the sender is
-  asked to send the description together with a location, and nothing is stored);
-* an image is noted by its LINE message id in the description: downloading the content needs
-  the LINE platform, which the server may not reach at intake; the centre fetches it later;
-* the category is guessed from the text (see :func:`guess_category`).
-
-An event LINE delivers again (its ``webhookEventId`` already taken in) makes no second
-complaint and gets no second reply.
-
-The answer (number and PIN, or what is missing) goes back with the reply API, through the
-``get_line_replier`` dependency, after the webhook has answered 200."""
+The answer (what is missing, once, then the number and PIN) goes back with the reply API,
+through the ``get_line_replier`` dependency, after the webhook has answered 200. Later steps
+of the complaint are pushed (``adapters/line_push.py``)."""
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Header, HTTPException, Request
@@ -40,7 +30,7 @@ from linebot.v3.webhooks import (
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import CaseSyncDep, EngineDep, SettingsDep, sync_case_later
-from domain.complaints.line_intake import LineBatch, LineLocation, take_in_line
+from domain.complaints.line_intake import LineBatch, LineLocation, LineMessage, take_in_line
 from domain.complaints.states import CASE_TYPE
 
 log = logging.getLogger(__name__)
@@ -51,9 +41,8 @@ LineReplier = Callable[[str, list[str]], None]
 
 
 def get_line_replier(settings: SettingsDep) -> LineReplier:
-    """The real reply sender: ``MessagingApi.reply_message`` (needs the LINE platform over the
-    network; tests override this dependency with a recorder, since the platform is not
-    reachable from the test environment)."""
+    """The real reply sender: ``MessagingApi.reply_message`` at ``KKM_LINE_API_HOST`` (LINE's
+    platform; in tests a local stand-in, or this dependency replaced by a recorder)."""
     from linebot.v3.messaging import (
         ApiClient,
         Configuration,
@@ -63,14 +52,17 @@ def get_line_replier(settings: SettingsDep) -> LineReplier:
     )
 
     def reply(reply_token: str, texts: list[str]) -> None:
-        config = Configuration(access_token=settings.line_channel_access_token)
+        config = Configuration(
+            host=settings.line_api_host, access_token=settings.line_channel_access_token
+        )
         try:
             with ApiClient(config) as client:
                 MessagingApi(client).reply_message(
                     ReplyMessageRequest(
                         reply_token=reply_token,
                         messages=[TextMessage(text=t[:5000]) for t in texts[:5]],
-                    )
+                    ),
+                    _request_timeout=10,
                 )
         except Exception:
             log.warning("LINE reply failed", exc_info=True)
@@ -81,41 +73,36 @@ def get_line_replier(settings: SettingsDep) -> LineReplier:
 LineReplierDep = Annotated[LineReplier, Depends(get_line_replier)]
 
 
-@dataclass
-class Batch:
-    """What one sender sent in one webhook call, and the token to reply with."""
-
-    reply_token: str | None
-    message: LineBatch
-
-
 def _sender(event: MessageEvent) -> tuple[str, str | None]:
+    """(the key events are grouped by, whom the conversation is with: the user, or the group
+    or room when LINE does not give the user)."""
     source: Any = event.source
     user = getattr(source, "user_id", None)
-    where = getattr(source, "group_id", None) or getattr(source, "room_id", None) or ""
-    return f"{where}:{user}", user
+    where = getattr(source, "group_id", None) or getattr(source, "room_id", None)
+    return f"{where or ''}:{user}", user or where
 
 
-def group_events(events: list[Any]) -> list[Batch]:
-    batches: dict[str, Batch] = {}
+def _message(event: MessageEvent) -> LineMessage:
+    content = event.message
+    common = {"event_id": event.webhook_event_id, "reply_token": event.reply_token}
+    if isinstance(content, TextMessageContent):
+        return LineMessage(**common, text=content.text)
+    if isinstance(content, LocationMessageContent):
+        where = LineLocation(content.latitude, content.longitude, content.title, content.address)
+        return LineMessage(**common, location=where)
+    if isinstance(content, ImageMessageContent):
+        return LineMessage(**common, image_id=content.id)
+    return LineMessage(**common)  # a sticker, a video…: taken in, adds nothing
+
+
+def group_events(events: list[Any]) -> list[LineBatch]:
+    """The message events of one call, by sender, each sender's in LINE's order."""
+    batches: dict[str, LineBatch] = {}
     for event in events:
         if not isinstance(event, MessageEvent):
             continue
-        key, user = _sender(event)
-        batch = batches.setdefault(key, Batch(None, LineBatch(user_id=user)))
-        batch.reply_token = batch.reply_token or event.reply_token
-        sent = batch.message
-        if event.webhook_event_id:
-            sent.event_ids.append(event.webhook_event_id)
-        message = event.message
-        if isinstance(message, TextMessageContent):
-            sent.texts.append(message.text)
-        elif isinstance(message, LocationMessageContent):
-            sent.location = LineLocation(
-                message.latitude, message.longitude, message.title, message.address
-            )
-        elif isinstance(message, ImageMessageContent):
-            sent.images.append(message.id)
+        key, who = _sender(event)
+        batches.setdefault(key, LineBatch(user_id=who)).messages.append(_message(event))
     return list(batches.values())
 
 
@@ -129,7 +116,8 @@ async def webhook(
     background: BackgroundTasks,
     x_line_signature: Annotated[str | None, Header()] = None,
 ) -> dict[str, Any]:
-    """LINE's webhook: verify the signature, register one complaint per sender and reply."""
+    """LINE's webhook: verify the signature, add each sender's messages to their conversation
+    (registering the complaint once complete) and reply."""
     if not (settings.line_channel_secret and settings.line_channel_access_token):
         raise HTTPException(404, detail="ยังไม่ได้เปิดใช้ช่องทาง LINE")
     body = (await request.body()).decode("utf-8", errors="replace")
@@ -143,10 +131,10 @@ async def webhook(
         raise HTTPException(400, detail="ข้อมูลจาก LINE ไม่ถูกต้อง") from None
     registered = []
     for batch in group_events(events):
-        complaint_id, reply = await run_in_threadpool(take_in_line, engine, batch.message)
-        if complaint_id is not None:
-            registered.append(complaint_id)
-            background.add_task(sync_case_later, orchestrator, CASE_TYPE, complaint_id)
-        if batch.reply_token and reply is not None:
-            background.add_task(replier, batch.reply_token, [reply])
+        answer = await run_in_threadpool(take_in_line, engine, batch)
+        if answer.complaint_id is not None:
+            registered.append(answer.complaint_id)
+            background.add_task(sync_case_later, orchestrator, CASE_TYPE, answer.complaint_id)
+        if answer.reply_token and answer.reply is not None:
+            background.add_task(replier, answer.reply_token, [answer.reply])
     return {"status": "ok", "registered": len(registered)}

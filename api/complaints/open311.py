@@ -1,25 +1,41 @@
-"""Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) under /open311/v2, JSON only.
+"""Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) under /open311/v2, in XML and
+JSON, and its Service Discovery (http://wiki.open311.org/Service_Discovery) at
+/open311/discovery.
 
 Services are the complaint categories; a service request is a complaint (channel ``open311``).
 Nothing about the complainant ever leaves here: no name, telephone, e-mail or PIN in any
-listing (the PIN is given once, in the answer to the POST that created the request). Errors
-have the spec's shape: ``[{"code": 400, "description": "..."}]``."""
+listing (the PIN is given once, in the answer to the POST that created the request).
 
+Every path comes in both formats, chosen by its extension (``/services.xml``,
+``/services.json``, ...). Each answer is built once as plain data (dicts, lists, text, numbers,
+booleans, None) and then written as JSON or as the spec's XML by :func:`_answer`: a root element
+named for the answer (``<services>``, ``<service_definition>``, ``<service_requests>``,
+``<errors>``, ``<discovery>``), one element per item of a list, one child element per field,
+``true``/``false`` for booleans and an empty element for a missing value. Errors have the spec's
+shape in both: ``[{"code": 400, "description": "..."}]`` and
+``<errors><error><code>400</code><description>...</description></error></errors>``."""
+
+import re
+import xml.etree.ElementTree as ET
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
-from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi import APIRouter, BackgroundTasks, Request, Response
 from fastapi.responses import JSONResponse
 from sqlmodel import Session, col, select
+from starlette.convertors import Convertor, register_url_convertor
 
 from api.deps import CaseSyncDep, EngineDep, SessionDep, sync_case_later
+from core.settings import get_settings
 from domain.complaints import service
 from domain.complaints.lookups import by_number, categories
+from domain.complaints.privacy import masked, public_text
 from domain.complaints.states import CASE_TYPE
 from domain.engine.calendar import BANGKOK, format_thai_date
-from domain.errors import DomainError
+from domain.errors import DomainError, TooManyRequests
 from models.audit import AuditEntry
 from models.complaint import (
     OPEN_STATUSES,
@@ -30,11 +46,62 @@ from models.complaint import (
 )
 from models.people import Division
 
-router = APIRouter(prefix="/open311/v2", tags=["open311"])
+router = APIRouter(prefix="/open311", tags=["open311"])
 
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+V2 = "/v2"
 DEFAULT_DAYS = 90
 MAX_REQUESTS = 1000
 ANONYMOUS = "ผู้แจ้งผ่าน Open311"
+CHANGESET = datetime(2026, 11, 29, 18, 0, tzinfo=BANGKOK)
+"""When the endpoints or the service definitions last changed (Service Discovery's changeset: a
+client refreshes what it cached). Change it with them."""
+
+
+class _FormatConvertor(Convertor[str]):
+    """A path's format extension: ``json`` or ``xml``. Any other is no route here (404)."""
+
+    regex = "json|xml"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("open311_format", _FormatConvertor())
+Format = Literal["json", "xml"]
+FMT = "{fmt:open311_format}"
+XML_TYPE = "text/xml"  # Starlette adds "; charset=utf-8" to a text/* type
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How an answer is written as the spec's XML: its root element and, when the answer is a
+    list, the element of each item (a dict answer's fields go straight under the root)."""
+
+    root: str
+    item: str | None = None
+
+
+SERVICES = Shape("services", "service")
+DEFINITION = Shape("service_definition")
+REQUESTS = Shape("service_requests", "request")
+ERRORS = Shape("errors", "error")
+DISCOVERY = Shape("discovery")
+
+LIST_ITEMS = {
+    "attributes": "attribute",
+    "values": "value",
+    "endpoints": "endpoint",
+    "formats": "format",
+}
+"""The element of each item of a list field (``<formats><format>text/xml</format>...``)."""
+LEFT_OUT_WHEN_EMPTY = {"token"}
+"""Fields the spec's XML has only with a value (``token``: a request not created in real time)."""
+NOT_XML_CHARS = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters XML 1.0 cannot carry (control characters pasted into a citizen's text)."""
 
 
 class Open311Error(Exception):
@@ -44,8 +111,67 @@ class Open311Error(Exception):
         self.description = description
 
 
-def _error(code: int, description: str) -> JSONResponse:
-    return JSONResponse([{"code": code, "description": description}], status_code=code)
+def _element(parent: ET.Element, name: str, value: Any) -> None:
+    element = ET.SubElement(parent, name)
+    if isinstance(value, dict):
+        _fields(element, value)
+    elif isinstance(value, list):
+        for item in value:
+            _element(element, LIST_ITEMS[name], item)
+    elif isinstance(value, bool):
+        element.text = "true" if value else "false"
+    elif value is not None:
+        element.text = NOT_XML_CHARS.sub("", str(value))
+
+
+def _fields(parent: ET.Element, fields: dict[str, Any]) -> None:
+    for name, value in fields.items():
+        if value is None and name in LEFT_OUT_WHEN_EMPTY:
+            continue
+        _element(parent, name, value)
+
+
+def _xml(body: Any, shape: Shape) -> bytes:
+    root = ET.Element(shape.root)
+    if shape.item is None:
+        _fields(root, body)
+    else:
+        for entry in body:
+            _fields(ET.SubElement(root, shape.item), entry)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _answer(fmt: Format, body: Any, shape: Shape, status: int = 200) -> Response:
+    """The answer in the format asked for: JSON as it is, or the spec's XML (UTF-8)."""
+    if fmt == "xml":
+        return Response(_xml(body, shape), status_code=status, media_type=XML_TYPE)
+    return JSONResponse(body, status_code=status)
+
+
+def documented(status: int = 200) -> dict[str, Any]:
+    """A route's success answer for the OpenAPI document: either format (the extension chooses);
+    the errors are added app-wide (api.errors.error_responses)."""
+    either = {"application/json": {}, "text/xml": {"schema": {"type": "string"}}}
+    return {
+        "status_code": status,
+        "response_class": Response,
+        "responses": {status: {"description": "GeoReport v2 (XML or JSON)", "content": either}},
+    }
+
+
+def _error(fmt: Format, code: int, description: str) -> Response:
+    return _answer(fmt, [{"code": code, "description": description}], ERRORS, status=code)
+
+
+def error_answer(
+    path: str, code: int, description: str, headers: dict[str, str] | None = None
+) -> Response:
+    """An error under /open311 in the spec's shape and in the path's format (``.xml``: XML,
+    any other: JSON), for errors answered outside these routes (api.errors' handlers)."""
+    answer = _error("xml" if path.endswith(".xml") else "json", code, description)
+    answer.headers.update(headers or {})
+    return answer
 
 
 def _w3c(value: datetime | None) -> str | None:
@@ -87,20 +213,20 @@ def _service(cat: ComplaintCategory, divisions: dict[str, Division]) -> dict[str
     }
 
 
-@router.get("/services.json")
-def services(session: SessionDep) -> list[dict[str, Any]]:
+@router.get(f"{V2}/services.{FMT}", **documented())
+def services(fmt: Format, session: SessionDep) -> Response:
     """Service list: one service per active complaint category."""
     divisions = _divisions(session)
-    return [_service(c, divisions) for c in categories(session)]
+    return _answer(fmt, [_service(c, divisions) for c in categories(session)], SERVICES)
 
 
-@router.get("/services/{service_code}.json", response_model=None)
-def service_definition(service_code: str, session: SessionDep) -> Any:
+@router.get(f"{V2}/services/{{service_code}}.{FMT}", **documented())
+def service_definition(fmt: Format, service_code: str, session: SessionDep) -> Response:
     """Service definition: no extra attributes are asked for (metadata is false)."""
     cat = session.get(ComplaintCategory, service_code)
     if cat is None or not cat.active:
-        return _error(404, f"ไม่พบบริการ (service_code) {service_code}")
-    return {"service_code": cat.code, "attributes": []}
+        return _error(fmt, 404, f"ไม่พบบริการ (service_code) {service_code}")
+    return _answer(fmt, {"service_code": cat.code, "attributes": []}, DEFINITION)
 
 
 # --------------------------------------------------------------------------- requests
@@ -169,7 +295,7 @@ def _requests(session: Session, found: list[Complaint]) -> list[dict[str, Any]]:
                 "status_notes": _status_notes(c, merged),
                 "service_name": cat.name if cat else c.category_code,
                 "service_code": c.category_code,
-                "description": c.description,
+                "description": public_text(c),  # never the complainant's own words
                 "agency_responsible": agency,
                 "service_notice": f"กำหนดแล้วเสร็จ {format_thai_date(c.expected_at)}",
                 "requested_datetime": _w3c(c.registered_at),
@@ -177,7 +303,7 @@ def _requests(session: Session, found: list[Complaint]) -> list[dict[str, Any]]:
                 if c.id is not None
                 else None,
                 "expected_datetime": _w3c(c.expected_at),
-                "address": c.address,
+                "address": masked(c.address),  # a sender may put a number there too
                 "address_id": None,
                 "zipcode": None,
                 "lat": c.latitude,
@@ -188,8 +314,8 @@ def _requests(session: Session, found: list[Complaint]) -> list[dict[str, Any]]:
     return out
 
 
-@router.get("/requests.json", response_model=None)
-def get_requests(request: Request, session: SessionDep) -> Any:
+@router.get(f"{V2}/requests.{FMT}", **documented())
+def get_requests(fmt: Format, request: Request, session: SessionDep) -> Response:
     """Service requests: by ``service_request_id`` (comma list; then every other filter is
     ignored, as the spec says), or by service_code, start_date/end_date (W3C; the last 90 days
     by default) and status (open, closed); newest first, at most 1000."""
@@ -218,17 +344,18 @@ def get_requests(request: Request, session: SessionDep) -> Any:
                         col(Complaint.status).not_in([s.value for s in OPEN_STATUSES])
                     )
     except Open311Error as exc:
-        return _error(exc.code, exc.description)
+        return _error(fmt, exc.code, exc.description)
     stmt = stmt.order_by(col(Complaint.registered_at).desc(), col(Complaint.id).desc())
-    return _requests(session, list(session.exec(stmt.limit(MAX_REQUESTS))))
+    found = list(session.exec(stmt.limit(MAX_REQUESTS)))
+    return _answer(fmt, _requests(session, found), REQUESTS)
 
 
-@router.get("/requests/{service_request_id}.json", response_model=None)
-def get_request(service_request_id: str, session: SessionDep) -> Any:
+@router.get(f"{V2}/requests/{{service_request_id}}.{FMT}", **documented())
+def get_request(fmt: Format, service_request_id: str, session: SessionDep) -> Response:
     found = by_number(session, service_request_id)
     if found is None:
-        return _error(404, f"ไม่พบคำร้อง (service_request_id) {service_request_id}")
-    return _requests(session, [found])
+        return _error(fmt, 404, f"ไม่พบคำร้อง (service_request_id) {service_request_id}")
+    return _answer(fmt, _requests(session, [found]), REQUESTS)
 
 
 def _text(form: Any, name: str) -> str | None:
@@ -280,25 +407,31 @@ def _complaint_data(session: Session, form: Any) -> dict[str, Any]:
     }
 
 
-@router.post("/requests.json", response_model=None)
+@router.post(f"{V2}/requests.{FMT}", **documented(201))
 async def post_request(
+    fmt: Format,
     request: Request,
     engine: EngineDep,
     session: SessionDep,
     orchestrator: CaseSyncDep,
     background: BackgroundTasks,
-) -> Any:
+) -> Response:
     """Create a service request (form-encoded, per the spec). ``api_key`` is accepted and not
     required. The answer carries the complaint number; its ``service_notice`` also gives the PIN
     once, for tracking on the municipality's site."""
     form = await request.form()
     try:
         data = _complaint_data(session, form)
-        registered = service.submit(engine, data=data, channel=Channel.open311)
+        client = request.client.host if request.client else None
+        registered = service.submit(engine, data=data, channel=Channel.open311, client=client)
     except Open311Error as exc:
-        return _error(exc.code, exc.description)
+        return _error(fmt, exc.code, exc.description)
+    except TooManyRequests as exc:
+        refused = _error(fmt, 429, exc.message)
+        refused.headers["Retry-After"] = str(exc.retry_after)
+        return refused
     except DomainError as exc:
-        return _error(400, exc.message)
+        return _error(fmt, 400, exc.message)
     c = registered.complaint
     notice = (
         f"รับเรื่องแล้ว เลขที่ {c.number} รหัส PIN {registered.pin} "
@@ -312,4 +445,35 @@ async def post_request(
     }
     complaint_id = c.id
     background.add_task(sync_case_later, orchestrator, CASE_TYPE, complaint_id)
-    return JSONResponse([answer], status_code=201)
+    return _answer(fmt, [answer], REQUESTS, status=201)
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+@router.get(f"/discovery.{FMT}", **documented())
+@router.get(f"{V2}/discovery.{FMT}", **documented(), include_in_schema=False)
+def discovery(fmt: Format) -> Response:
+    """Service Discovery: where the GeoReport v2 endpoint is, in which formats, whom to ask."""
+    base = get_settings().public_base_url.rstrip("/")
+    changeset = _w3c(CHANGESET)
+    return _answer(
+        fmt,
+        {
+            "changeset": changeset,
+            "contact": "ศูนย์รับเรื่องร้องเรียน เทศบาลนครขอนแก่น: แจ้งเรื่องที่ "
+            f"{base}/complaints/new ติดตามเรื่องที่ {base}/complaints/track",
+            "key_service": "ไม่ต้องขอ api_key: ส่งคำร้องได้โดยไม่ใช้คีย์ "
+            "(ถ้าส่ง api_key มาด้วย ระบบรับไว้โดยไม่ตรวจ)",
+            "endpoints": [
+                {
+                    "specification": SPECIFICATION,
+                    "url": f"{base}{router.prefix}{V2}",
+                    "changeset": changeset,
+                    "type": "production",
+                    "formats": ["text/xml", "application/json"],
+                }
+            ],
+        },
+        DISCOVERY,
+    )

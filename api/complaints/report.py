@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 import domain.complaints.report as report_domain
 from api.deps import CurrentUser, SessionDep
+from api.middleware import DOCUMENT_HEADERS
 from domain.complaints.lookups import in_centre
 from domain.engine.authority import outranks
 from domain.errors import NotEntitled
@@ -42,7 +43,16 @@ def monthly(
     return _build(session, user, year, month)
 
 
-@router.get("/monthly.csv")
+@router.get(
+    "/monthly.csv",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "CSV (UTF-8 with BOM)",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    },
+)
 def monthly_csv(user: CurrentUser, session: SessionDep, year: Year, month: Month) -> Response:
     """The report as a CSV file (UTF-8 with BOM, opens in Excel with the Thai intact)."""
     report = _build(session, user, year, month)
@@ -59,4 +69,4 @@ def monthly_csv(user: CurrentUser, session: SessionDep, year: Year, month: Month
 def monthly_html(user: CurrentUser, session: SessionDep, year: Year, month: Month) -> HTMLResponse:
     """The report as the executives receive it by mail."""
     report = _build(session, user, year, month)
-    return HTMLResponse(report_domain.render_report_html(report))
+    return HTMLResponse(report_domain.render_report_html(report), headers=DOCUMENT_HEADERS)

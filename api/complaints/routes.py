@@ -12,6 +12,7 @@ from fastapi import (
     File,
     Form,
     Query,
+    Request,
     Response,
     UploadFile,
     status,
@@ -20,14 +21,30 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, select
 
-from api.complaints.common import ComplaintReceipt, json_object, read_uploads, take_in
-from api.deps import CaseSyncDep, CurrentUser, EngineDep, SessionDep, sync_case_later
+from api.complaints.common import (
+    ComplaintReceipt,
+    client_of,
+    json_object,
+    read_uploads,
+    take_in,
+)
+from api.deps import (
+    CaseSyncDep,
+    CurrentUser,
+    EngineDep,
+    IsoDate,
+    Limit,
+    PathId,
+    SessionDep,
+    sync_case_later,
+)
+from api.middleware import DOCUMENT_HEADERS, PHOTO_TYPES, photo_headers
 from api.schemas import StepPublic
 from domain.complaints import service
 from domain.complaints.duplicates import find_duplicates
 from domain.complaints.escalation import meeting_agenda
 from domain.complaints.lookups import categories
-from domain.complaints.pin import check_pin
+from domain.complaints.pin import check_pin, normalise_pin
 from domain.complaints.public import Tracking, render_receipt, tracking_for
 from domain.complaints.states import CASE_TYPE
 from domain.complaints.visibility import can_see_contact, staff_view
@@ -152,6 +169,20 @@ class AgendaEntryOut(BaseModel):
     explained_at: datetime | None
 
 
+class PublicSummaryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(
+        min_length=5, max_length=5000, description="สรุปเรื่องสำหรับเผยแพร่ (Open311, หน้าติดตามเรื่อง)"
+    )
+
+
+class PublicSummaryOut(BaseModel):
+    number: str
+    public_description: str
+    public_released_at: datetime
+
+
 class Agenda(BaseModel):
     meeting_date: date
     meeting_day: str
@@ -202,6 +233,7 @@ def public_categories(session: SessionDep) -> list[CategoryPublic]:
 
 @router.post("/public", response_model=ComplaintReceipt, status_code=status.HTTP_201_CREATED)
 def submit_public(
+    request: Request,
     engine: EngineDep,
     orchestrator: CaseSyncDep,
     background: BackgroundTasks,
@@ -212,7 +244,8 @@ def submit_public(
         "[{filename, content_base64}] (JPEG/PNG/WebP, ≤5 MB each)",
     ),
 ) -> ComplaintReceipt:
-    """The public web form (no login). Answers the number and PIN at once."""
+    """The public web form (no login). Answers the number and PIN at once; past the intake
+    limits (per client, per contact, overall) 429 with Retry-After."""
     if not isinstance(data, dict):
         raise InvalidInput("ข้อมูลที่ส่งมาต้องเป็นออบเจกต์ JSON")
     return take_in(
@@ -223,6 +256,7 @@ def submit_public(
         photos=[],
         background=background,
         case_sync=orchestrator,
+        client=client_of(request),
     )
 
 
@@ -230,6 +264,7 @@ def submit_public(
     "/public/multipart", response_model=ComplaintReceipt, status_code=status.HTTP_201_CREATED
 )
 async def submit_public_multipart(
+    request: Request,
     engine: EngineDep,
     orchestrator: CaseSyncDep,
     background: BackgroundTasks,
@@ -247,29 +282,42 @@ async def submit_public_multipart(
         photos=files,
         background=background,
         case_sync=orchestrator,
+        client=client_of(request),
     )
 
 
-@router.get("/public/{number}/receipt", response_class=HTMLResponse)
+@router.post("/public/receipt", response_class=HTMLResponse)
 def citizen_receipt(
-    number: str, session: SessionDep, pin: Annotated[str, Query(max_length=12)] = ""
+    request: Request,
+    engine: EngineDep,
+    session: SessionDep,
+    number: Annotated[str, Form(max_length=32)] = "",
+    pin: Annotated[str, Form(max_length=12)] = "",
 ) -> HTMLResponse:
-    """The citizen's printable copy (needs the PIN, which it shows)."""
-    complaint = check_pin(session, number=number, pin=pin)
-    html = render_receipt(session, complaint=complaint, copy="citizen", pin=pin)
-    return HTMLResponse(html)
+    """The citizen's printable copy, which shows the PIN: number and PIN are posted as a form
+    (application/x-www-form-urlencoded), never put in a link, so that the PIN stays out of
+    addresses, browser history and server logs."""
+    complaint = check_pin(engine, number=number, pin=pin, client=client_of(request))
+    html = render_receipt(session, complaint=complaint, copy="citizen", pin=normalise_pin(pin))
+    return HTMLResponse(html, headers=DOCUMENT_HEADERS)
 
 
 @router.post("/public/track", response_model=Tracking)
-def track(credentials: Credentials, session: SessionDep) -> Tracking:
+def track(
+    request: Request, credentials: Credentials, engine: EngineDep, session: SessionDep
+) -> Tracking:
     """Status, public timeline, expected date and result, with the number and PIN. A wrong
-    PIN and an unknown number get the same answer."""
-    complaint = check_pin(session, number=credentials.number, pin=credentials.pin)
+    PIN and an unknown number get the same answer; after several wrong tries, 429 with
+    Retry-After (seconds)."""
+    complaint = check_pin(
+        engine, number=credentials.number, pin=credentials.pin, client=client_of(request)
+    )
     return tracking_for(session, complaint)
 
 
 @router.post("/public/rating", status_code=status.HTTP_201_CREATED)
 def rate(
+    request: Request,
     data: RatingIn,
     engine: EngineDep,
     orchestrator: CaseSyncDep,
@@ -286,6 +334,7 @@ def rate(
         number=data.number,
         pin=data.pin,
         token=data.token,
+        client=client_of(request),
     )
     background.add_task(sync_case_later, orchestrator, CASE, rated.complaint_id)
     return {
@@ -298,6 +347,7 @@ def rate(
 
 @router.post("/public/withdraw")
 def withdraw_public(
+    request: Request,
     data: WithdrawIn,
     engine: EngineDep,
     orchestrator: CaseSyncDep,
@@ -306,7 +356,11 @@ def withdraw_public(
     """The complainant withdraws the complaint (number and PIN)."""
 
     complaint = service.withdraw_by_complainant(
-        engine, number=data.number or "", pin=data.pin or "", reason=data.reason
+        engine,
+        number=data.number or "",
+        pin=data.pin or "",
+        reason=data.reason,
+        client=client_of(request),
     )
     background.add_task(sync_case_later, orchestrator, CASE, complaint.id)
     state = complaint.status
@@ -368,7 +422,7 @@ async def submit_by_officer_multipart(
 
 
 @router.get("/agenda", response_model=Agenda)
-def agenda(user: CurrentUser, session: SessionDep, meeting_date: date | None = None) -> Agenda:
+def agenda(user: CurrentUser, session: SessionDep, meeting_date: IsoDate | None = None) -> Agenda:
     """The follow-up meeting's agenda: complaints escalated to the mayor, with each
     division's explanation (the next meeting by default)."""
     day, entries = meeting_agenda(session, meeting_date=meeting_date)
@@ -398,10 +452,10 @@ def list_complaints(
     user: CurrentUser,
     session: SessionDep,
     status_: Annotated[ComplaintStatus | None, Query(alias="status")] = None,
-    limit: int = 100,
+    limit: Limit = 100,
 ) -> list[ComplaintStaff]:
     """Complaints you may see (the centre: all; a division: its own), newest first."""
-    query = select(Complaint).order_by(col(Complaint.id).desc()).limit(min(limit, 500))
+    query = select(Complaint).order_by(col(Complaint.id).desc()).limit(limit)
     if status_ is not None:
         query = query.where(Complaint.status == status_)
     return [
@@ -412,7 +466,7 @@ def list_complaints(
 
 
 @router.get("/{complaint_id}", response_model=ComplaintDetail)
-def read_complaint(complaint_id: int, user: CurrentUser, session: SessionDep) -> ComplaintDetail:
+def read_complaint(complaint_id: PathId, user: CurrentUser, session: SessionDep) -> ComplaintDetail:
     complaint = _visible(session, user, complaint_id)
     cat = session.get(ComplaintCategory, complaint.category_code)
     steps = session.exec(
@@ -455,14 +509,24 @@ def _duplicates(session: Session, complaint: Complaint) -> list[DuplicateOut]:
 
 
 @router.get("/{complaint_id}/duplicates", response_model=list[DuplicateOut])
-def duplicates(complaint_id: int, user: CurrentUser, session: SessionDep) -> list[DuplicateOut]:
+def duplicates(complaint_id: PathId, user: CurrentUser, session: SessionDep) -> list[DuplicateOut]:
     """Open complaints of the same kind nearby: the centre may merge (screening: merge)."""
     return _duplicates(session, _visible(session, user, complaint_id))
 
 
-@router.get("/{complaint_id}/receipt", response_model=None)
+@router.get(
+    "/{complaint_id}/receipt",
+    response_model=None,
+    responses={
+        200: {
+            "description": "HTML to print (format=html), or JSON (format=json)",
+            "model": ComplaintStaff,
+            "content": {"text/html": {"schema": {"type": "string"}}},
+        }
+    },
+)
 def centre_receipt(
-    complaint_id: int,
+    complaint_id: PathId,
     user: CurrentUser,
     session: SessionDep,
     format: Literal["html", "json"] = "html",
@@ -473,7 +537,8 @@ def centre_receipt(
         return staff_view(session, user=user, complaint=complaint)
     if not can_see_contact(session, user=user, complaint=complaint):
         raise NotEntitled("ฉบับศูนย์รับเรื่องเปิดได้เฉพาะศูนย์รับเรื่องร้องเรียน")
-    return HTMLResponse(render_receipt(session, complaint=complaint, copy="centre", pin=None))
+    html = render_receipt(session, complaint=complaint, copy="centre", pin=None)
+    return HTMLResponse(html, headers=DOCUMENT_HEADERS)
 
 
 @router.post(
@@ -482,7 +547,7 @@ def centre_receipt(
     status_code=status.HTTP_201_CREATED,
 )
 async def add_evidence(
-    complaint_id: int,
+    complaint_id: PathId,
     user: CurrentUser,
     engine: EngineDep,
     photos: Annotated[list[UploadFile], File(description="JPEG/PNG/WebP ≤5 MB")],
@@ -499,18 +564,30 @@ async def add_evidence(
     return [PhotoMeta.model_validate(r) for r in rows]
 
 
-@router.get("/{complaint_id}/photos/{photo_id}")
-def photo(complaint_id: int, photo_id: int, user: CurrentUser, session: SessionDep) -> Response:
+@router.get(
+    "/{complaint_id}/photos/{photo_id}",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The photo, only ever as the image type its bytes were checked to be",
+            "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in PHOTO_TYPES},
+        }
+    },
+)
+def photo(
+    complaint_id: PathId, photo_id: PathId, user: CurrentUser, session: SessionDep
+) -> Response:
     _visible(session, user, complaint_id)
     row = session.get(ComplaintPhoto, photo_id)
     if row is None or row.complaint_id != complaint_id:
         raise NotFound("ไม่พบรูปภาพ")
-    return Response(row.data, media_type=row.content_type)
+    media_type, headers = photo_headers(photo_id, row.content_type)
+    return Response(row.data, media_type=media_type, headers=headers)
 
 
 @router.post("/{complaint_id}/schedule", response_model=ScheduleOut)
 def change_schedule(
-    complaint_id: int,
+    complaint_id: PathId,
     data: ScheduleIn,
     user: CurrentUser,
     engine: EngineDep,
@@ -529,7 +606,7 @@ def change_schedule(
 
 @router.post("/{complaint_id}/withdraw")
 def withdraw_by_officer(
-    complaint_id: int,
+    complaint_id: PathId,
     data: WithdrawIn,
     user: CurrentUser,
     engine: EngineDep,
@@ -551,7 +628,7 @@ def withdraw_by_officer(
 
 @router.post("/{complaint_id}/agenda-explanation")
 def explain(
-    complaint_id: int, data: ExplanationIn, user: CurrentUser, engine: EngineDep
+    complaint_id: PathId, data: ExplanationIn, user: CurrentUser, engine: EngineDep
 ) -> dict[str, Any]:
     """The division explains, for the follow-up meeting, why it has not reported."""
 
@@ -562,3 +639,22 @@ def explain(
         explanation=data.explanation,
     )
     return {"meeting_date": item.meeting_date, "explanation": item.explanation}
+
+
+@router.post("/{complaint_id}/public-summary", response_model=PublicSummaryOut)
+def release_public_summary(
+    complaint_id: PathId, data: PublicSummaryIn, user: CurrentUser, engine: EngineDep
+) -> PublicSummaryOut:
+    """The centre releases the complaint's public summary: Open311 and the tracking page show
+    it from now on instead of the complainant's masked text (the centre only; audited)."""
+    complaint = service.release_public_summary(
+        engine,
+        complaint_id,
+        user.id,  # type: ignore[arg-type]
+        data.text,
+    )
+    return PublicSummaryOut(
+        number=complaint.number,
+        public_description=complaint.public_description or "",
+        public_released_at=complaint.public_released_at,  # type: ignore[arg-type]
+    )

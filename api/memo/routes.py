@@ -4,7 +4,15 @@ from fastapi import APIRouter, BackgroundTasks, status
 from pydantic import BaseModel
 from sqlmodel import col, or_, select
 
-from api.deps import CaseSyncDep, CurrentUser, EngineDep, SessionDep, sync_case_later
+from api.deps import (
+    CaseSyncDep,
+    CurrentUser,
+    EngineDep,
+    Limit,
+    PathId,
+    SessionDep,
+    sync_case_later,
+)
 from api.schemas import StepPublic
 from domain.engine.visibility import can_view
 from domain.errors import NotEntitled, NotFound
@@ -37,19 +45,19 @@ def submit_memo(
 
 
 @router.get("", response_model=list[MemoPublic])
-def list_memos(user: CurrentUser, session: SessionDep, limit: int = 100) -> list[MemoPublic]:
+def list_memos(user: CurrentUser, session: SessionDep, limit: Limit = 100) -> list[MemoPublic]:
     """Memos of your division and those you wrote, newest first."""
     memos = session.exec(
         select(Memo)
         .where(or_(Memo.originator_id == user.id, Memo.division_id == user.division_id))
         .order_by(col(Memo.id).desc())
-        .limit(min(limit, 500))
+        .limit(limit)
     )
     return [MemoPublic.model_validate(m, from_attributes=True) for m in memos]
 
 
 @router.get("/{memo_id}", response_model=MemoDetail)
-def read_memo(memo_id: int, user: CurrentUser, session: SessionDep) -> MemoDetail:
+def read_memo(memo_id: PathId, user: CurrentUser, session: SessionDep) -> MemoDetail:
     memo = session.get(Memo, memo_id)
     if memo is None:
         raise NotFound("ไม่พบบันทึกข้อความ")

@@ -12,7 +12,7 @@ from enum import Enum
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, BackgroundTasks, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session
@@ -22,11 +22,13 @@ from api.deps import (
     TOKEN_COOKIE,
     CaseSyncDep,
     EngineDep,
+    PathId,
     SessionDep,
     SettingsDep,
+    current_user,
     sync_case_later,
 )
-from api.errors import status_of
+from api.errors import headers_of, status_of
 from api.pages.common import (
     COMMITTEE_ROLES,
     PageUser,
@@ -38,19 +40,19 @@ from api.pages.common import (
     thai_validation_messages,
     users_by_id,
 )
-from api.security import issue_token
+from api.security import client_of, issue_token
 from api.workflows import installed_pages
 from core.db import utcnow
 from core.settings import Settings
 from domain.engine import audit, authority
-from domain.engine.accounts import authenticate
+from domain.engine.accounts import sign_in
 from domain.engine.calendar import parse_thai_date
 from domain.engine.chains import LEVEL_STEP, ORIGINATOR
 from domain.engine.registry import event_title, form_class, workflow_for
-from domain.engine.service import decide_step
+from domain.engine.service import decide_step, sign_out
 from domain.engine.steps import decisions_of_step
 from domain.engine.visibility import can_view, visible_step
-from domain.errors import DomainError, InvalidInput, NotEntitled, NotFound
+from domain.errors import DomainError, InvalidInput, NotEntitled, NotFound, TooManyRequests
 from models.audit import AuditEntry
 from models.people import User
 from models.steps import HumanStep, Outcome, StepStatus
@@ -69,6 +71,7 @@ ENGINE_EVENTS = {
     "step_cancelled": "ยกเลิกขั้นตอน",
     "decision": "ลงความเห็น",
     "vote": "ลงมติ",
+    "step_orphaned": "ไม่มีผู้มีอำนาจพิจารณา แจ้งผู้เกี่ยวข้องแล้ว",
 }
 
 
@@ -88,25 +91,27 @@ def safe_next(url: str) -> str:
 @router.post("/login", response_class=HTMLResponse)
 def login(
     request: Request,
-    session: SessionDep,
+    engine: EngineDep,
     settings: SettingsDep,
     username: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/pages/inbox",
 ) -> Response:
     try:
-        user = authenticate(session, username=username.strip(), password=password)
-    except NotEntitled as exc:
-        return render(
+        user = sign_in(engine, username=username, password=password, client=client_of(request))
+    except (NotEntitled, TooManyRequests) as exc:
+        page = render(
             request,
             "login.html",
             {"error": exc.message, "username": username, "next": safe_next(next)},
-            status_code=401,
+            status_code=401 if isinstance(exc, NotEntitled) else status_of(exc),
         )
+        page.headers.update(headers_of(exc) or {})
+        return page
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
         TOKEN_COOKIE,
-        issue_token(settings, user.id),  # type: ignore[arg-type]
+        issue_token(settings, user),
         max_age=settings.token_ttl_hours * 3600,
         httponly=True,
         samesite="lax",
@@ -116,8 +121,31 @@ def login(
     return response
 
 
-@router.api_route("/logout", methods=["GET", "POST"])
-def logout() -> Response:
+@router.post("/logout")
+def logout(
+    request: Request,
+    engine: EngineDep,
+    settings: SettingsDep,
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """The menu's button: ends every login of the officer (the cookie and any bearer token),
+    then forgets the cookie in this browser."""
+    if csrf_ok(request, settings, csrf):
+        try:
+            user = current_user(request, engine, settings, None)
+        except HTTPException:
+            user = None
+        if user is not None:
+            sign_out(engine, user_id=user.id)  # type: ignore[arg-type]
+    response = RedirectResponse("/pages/login", status_code=303)
+    response.delete_cookie(TOKEN_COOKIE, path="/")
+    return response
+
+
+@router.get("/logout")
+def forget_login() -> Response:
+    """An old link: forgets the cookie in this browser only (a GET changes nothing else, so a
+    link on another site cannot end anyone's logins)."""
     response = RedirectResponse("/pages/login", status_code=303)
     response.delete_cookie(TOKEN_COOKIE, path="/")
     return response
@@ -333,7 +361,7 @@ def step_context(
 
 @router.get("/steps/{step_id}", response_class=HTMLResponse)
 def step_page(
-    request: Request, step_id: int, user: PageUser, session: SessionDep, settings: SettingsDep
+    request: Request, step_id: PathId, user: PageUser, session: SessionDep, settings: SettingsDep
 ) -> HTMLResponse:
     try:
         step = visible_step(session, user=user, step_id=step_id)
@@ -369,7 +397,7 @@ def form_data(raw: dict[str, str], step: HumanStep) -> dict[str, Any]:
 @router.post("/steps/{step_id}", response_class=HTMLResponse)
 async def decide_page(
     request: Request,
-    step_id: int,
+    step_id: PathId,
     user: PageUser,
     session: SessionDep,
     settings: SettingsDep,

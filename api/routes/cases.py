@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from api.deps import CurrentUser, SessionDep
+from api.deps import CurrentUser, PathId, SessionDep
 from api.schemas import Timeline, TimelineEntry
 from domain.engine import audit
 from domain.engine.registry import workflow_for
@@ -13,7 +13,7 @@ router = APIRouter(prefix="/api", tags=["cases"])
 
 
 @router.get("/cases/{case_type}/{case_id}/timeline", response_model=Timeline)
-def timeline(case_type: str, case_id: int, user: CurrentUser, session: SessionDep) -> Timeline:
+def timeline(case_type: str, case_id: PathId, user: CurrentUser, session: SessionDep) -> Timeline:
     workflow_for(case_type)  # 404 for an unknown case type
     if not can_view(session, user=user, case_type=case_type, case_id=case_id):
         raise NotEntitled("ท่านไม่มีสิทธิ์ดูเรื่องนี้")

@@ -7,7 +7,7 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, Field, model_validator
 from sqlmodel import col, select
 
-from api.deps import CurrentUser, EngineDep, SessionDep, SettingsDep
+from api.deps import MAX_ID, CurrentUser, EngineDep, PathId, SessionDep, SettingsDep
 from domain.engine import service
 from domain.engine.chains import load_chains
 from models.people import ActingAssignment, Committee, CommitteeMember, User, UserPublic
@@ -19,6 +19,14 @@ router = APIRouter(prefix="/api", tags=["people"])
 def list_users(_: CurrentUser, session: SessionDep) -> list[UserPublic]:
     users = session.exec(select(User).where(User.active == True).order_by(col(User.id)))  # noqa: E712
     return [UserPublic.model_validate(u, from_attributes=True) for u in users]
+
+
+@router.post("/users/{user_id}/deactivate", response_model=UserPublic)
+def deactivate_user(user_id: PathId, user: CurrentUser, engine: EngineDep) -> UserPublic:
+    """Close an officer's account (the permanent secretary or above): no more sign-in, and
+    every token of the user stops working at once."""
+    row = service.deactivate_user(engine, actor_id=user.id, user_id=user_id)  # type: ignore[arg-type]
+    return UserPublic.model_validate(row, from_attributes=True)
 
 
 class CommitteePublic(BaseModel):
@@ -53,8 +61,8 @@ def list_committees(_: CurrentUser, session: SessionDep) -> list[CommitteePublic
 
 
 class ActingCreate(BaseModel):
-    acting_user_id: int
-    for_user_id: int
+    acting_user_id: int = Field(ge=1, le=MAX_ID)
+    for_user_id: int = Field(ge=1, le=MAX_ID)
     starts_at: datetime
     ends_at: datetime
     order_ref: str | None = Field(default=None, max_length=200, description="เลขที่คำสั่ง")

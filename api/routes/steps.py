@@ -4,7 +4,14 @@ from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks, Body, Response, status
 
-from api.deps import CaseSyncDep, CurrentUser, EngineDep, SessionDep, sync_case_later
+from api.deps import (
+    CaseSyncDep,
+    CurrentUser,
+    EngineDep,
+    PathId,
+    SessionDep,
+    sync_case_later,
+)
 from api.schemas import (
     DecisionPublic,
     DecisionReceipt,
@@ -37,7 +44,7 @@ def inbox(user: CurrentUser, session: SessionDep) -> list[InboxItem]:
 
 
 @router.get("/steps/{step_id}", response_model=StepDetail)
-def step_detail(step_id: int, user: CurrentUser, session: SessionDep) -> StepDetail:
+def step_detail(step_id: PathId, user: CurrentUser, session: SessionDep) -> StepDetail:
     step = visible_step(session, user=user, step_id=step_id)
     return StepDetail(
         step=StepPublic.model_validate(step),
@@ -60,7 +67,7 @@ def step_detail(step_id: int, user: CurrentUser, session: SessionDep) -> StepDet
     },
 )
 def decide_step(
-    step_id: int,
+    step_id: PathId,
     user: CurrentUser,
     engine: EngineDep,
     orchestrator: CaseSyncDep,

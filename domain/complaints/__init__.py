@@ -15,12 +15,16 @@ from sqlmodel import Session
 
 from domain.complaints.forms import FORMS
 from domain.complaints.handling import on_step_closed
+from domain.complaints.lookups import centre_officers
+from domain.complaints.policy import complaint_policy
 from domain.complaints.public import EVENT_TITLES
 from domain.complaints.states import CASE_TYPE
 from domain.complaints.visibility import audience
 from domain.engine.registry import Workflow
 from domain.engine.steps import open_steps_of_case
 from models.complaint import Complaint
+from models.people import User
+from models.steps import HumanStep
 
 
 def is_finished(session: Session, case_id: int) -> bool:
@@ -33,6 +37,12 @@ def is_finished(session: Session, case_id: int) -> bool:
     return complaint.intake_completed_at is not None and not waiting
 
 
+def orphan_contacts(session: Session, step: HumanStep) -> list[User]:
+    """Nobody can decide a complaint's step: the complaint centre's officers are told (with
+    the division's director), as the centre answers to the complainant for it."""
+    return centre_officers(session, complaint_policy())
+
+
 WORKFLOW = Workflow(
     case_type=CASE_TYPE,
     title="เรื่องร้องเรียน",
@@ -42,4 +52,5 @@ WORKFLOW = Workflow(
     audience=audience,
     forms=FORMS,
     event_titles=EVENT_TITLES,
+    orphan_contacts=orphan_contacts,
 )

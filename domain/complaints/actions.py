@@ -10,7 +10,6 @@ from core.db import utcnow
 from domain.complaints.handling import record_schedule
 from domain.complaints.lookups import centre_division, get_complaint, works_in_division
 from domain.complaints.notices import rating_signer, tell_complainant, tell_followers
-from domain.complaints.pin import check_pin
 from domain.complaints.policy import ComplaintPolicy, complaint_policy
 from domain.complaints.states import CASE_TYPE, S, audit_event, set_status
 from domain.complaints.steps import open_complaint_step
@@ -93,14 +92,14 @@ def rate(
     *,
     score: int,
     comment: str = "",
-    number: str | None = None,
-    pin: str | None = None,
+    complaint_id: int | None = None,
     token: str | None = None,
     now: datetime | None = None,
     policy: ComplaintPolicy | None = None,
 ) -> ComplaintRating:
-    """The complainant rates the result 1–5 (link token, or number and PIN); a rating at or
-    below the policy's threshold opens a review at the centre."""
+    """The complainant rates the result 1–5 (link token, or ``complaint_id`` once number and
+    PIN were checked by ``pin.check_pin``); a rating at or below the policy's threshold opens
+    a review at the centre."""
     policy = policy or complaint_policy()
     now = now or utcnow()
     if not isinstance(score, int) or not 1 <= score <= 5:
@@ -114,10 +113,11 @@ def rate(
         if int(payload["r"]) != complaint.review_round:
             raise Conflict("ลิงก์นี้ใช้ประเมินผลรอบก่อน ซึ่งสิ้นสุดแล้ว")
         via = "token"
-    else:
-        complaint = check_pin(session, number=number or "", pin=pin or "")
-        complaint = get_complaint(session, complaint.id, lock=True)  # type: ignore[arg-type]
+    elif complaint_id is not None:
+        complaint = get_complaint(session, complaint_id, lock=True)
         via = "pin"
+    else:
+        raise InvalidInput("กรุณาระบุลิงก์ประเมิน หรือเลขที่เรื่องและรหัส PIN")
     if complaint.status != ComplaintStatus.resolved or complaint.review_round < 1:
         raise Conflict("เรื่องนี้ยังไม่อยู่ในขั้นตอนประเมินความพึงพอใจ")
     done = session.exec(

@@ -16,6 +16,7 @@ from domain.complaints.duplicates import DuplicateCandidate, find_duplicates
 from domain.complaints.lookups import category
 from domain.complaints.notices import tell_complainant
 from domain.complaints.policy import ComplaintPolicy, complaint_policy
+from domain.complaints.privacy import mask_personal_data
 from domain.complaints.states import CASE_TYPE, audit_event
 from domain.complaints.steps import open_screening
 from domain.complaints.submission import (
@@ -98,6 +99,7 @@ def receive_complaint(
         pin_hash=pin_digest(pin, number=number, secret=get_settings().secret_key),
         category_code=cat.code,
         description=parsed.description,
+        public_description=mask_personal_data(parsed.description),
         address=parsed.address,
         latitude=parsed.latitude,
         longitude=parsed.longitude,

@@ -7,6 +7,7 @@ from itsdangerous import URLSafeSerializer
 from sqlmodel import Session, col, select
 
 from core.settings import get_settings
+from domain.complaints.line_notices import queue_line_push
 from domain.complaints.policy import complaint_policy
 from domain.complaints.states import CASE_TYPE, audit_event
 from domain.engine.calendar import format_thai_date
@@ -47,17 +48,22 @@ def mail_context(session: Session, complaint: Complaint, **extra: Any) -> dict[s
 def tell_complainant(
     session: Session, complaint: Complaint, kind: str, *, dedupe: str, **extra: Any
 ) -> bool:
-    """Mail the complainant; one without an e-mail address is called by the centre
+    """Mail the complainant; one who filed through LINE is also told there (a push, queued
+    like the mail); one with neither an e-mail address nor LINE is called by the centre
     (recorded, so the centre's list shows whom to telephone)."""
+    context = {**mail_context(session, complaint, **extra), "kind": kind}
+    if complaint.line_user_id:
+        queue_line_push(session, complaint, kind, dedupe=dedupe, context=context)
     if not complaint.complainant_email:
-        audit_event(session, complaint, "complainant_to_telephone", kind=kind)
+        if not complaint.line_user_id:
+            audit_event(session, complaint, "complainant_to_telephone", kind=kind)
         return False
     return queue_email(
         session,
         dedupe_key=f"complaint:{complaint.id}:citizen:{dedupe}",
         to=complaint.complainant_email,
         template="complaint_citizen",
-        context={**mail_context(session, complaint, **extra), "kind": kind},
+        context=context,
         case_type=CASE_TYPE,
         case_id=complaint.id,
     )

@@ -1,73 +1,90 @@
-"""The complainant's number and PIN: checked, and guessing limited."""
+"""The complainant's number and PIN: one check for every public route and page, with guessing
+slowed down per complaint number and per client (``domain.engine.guessing``).
 
-import threading
-from collections import OrderedDict
-from datetime import datetime, timedelta
+The number is normalised first, so that writing it differently ("kkc 2569 123",
+"KKC–๒๕๖๙–000123", full-width letters) reaches the same complaint *and the same counter*;
+anything that is not ``<prefix>-<4-digit BE year>-<up to 6 digits>`` gets the same refusal as
+a wrong PIN."""
 
+import re
+import unicodedata
+from datetime import datetime
+
+from pythainlp.util import thai_digit_to_arabic_digit
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core.db import utcnow
 from core.settings import get_settings
 from domain.complaints.lookups import by_number
+from domain.complaints.policy import complaint_policy
+from domain.engine import guessing
 from domain.engine.accounts import verify_pin
 from domain.errors import NotFound
-from models.complaint import (
-    Complaint,
-)
+from models.complaint import Complaint
+
+REFUSED = "ไม่พบเรื่องร้องเรียนตามเลขที่และรหัส PIN ที่ระบุ"
+"""One answer for an unknown number, a malformed one and a wrong PIN."""
+
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u2043\ufe58\ufe63\uff0d]+")
+"""Spaces, the hyphen-minus and the Unicode dashes and hyphens, in runs."""
+_INVISIBLE = {"Cf", "Cc"}
 
 
-class PinGuessLimit:
-    """At most ``attempts`` wrong PINs per complaint number in ``window``, then every try is
-    refused until the window passes: six digits cannot be guessed through the web. Kept in
-    the process (no write in the caller's transaction, which a refusal rolls back); with
-    several API processes the allowance multiplies by their number, still far too few."""
-
-    def __init__(
-        self, attempts: int = 10, window: timedelta = timedelta(minutes=15), keep: int = 100_000
-    ) -> None:
-        self.attempts, self.window, self.keep = attempts, window, keep
-        self._failures: OrderedDict[str, list[datetime]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def _recent(self, number: str, now: datetime) -> list[datetime]:
-        recent = [t for t in self._failures.get(number, []) if t > now - self.window]
-        if recent:
-            self._failures[number] = recent
-        else:
-            self._failures.pop(number, None)
-        return recent
-
-    def blocked(self, number: str, now: datetime) -> bool:
-        with self._lock:
-            return len(self._recent(number, now)) >= self.attempts
-
-    def clear(self) -> None:
-        with self._lock:
-            self._failures.clear()
-
-    def failed(self, number: str, now: datetime) -> None:
-        with self._lock:
-            self._failures[number] = [*self._recent(number, now), now]
-            self._failures.move_to_end(number)
-            while len(self._failures) > self.keep:
-                self._failures.popitem(last=False)
+def _plain(text: str) -> str:
+    """NFKC (full-width forms), Thai digits to Arabic, no invisible characters, upper case."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = thai_digit_to_arabic_digit(text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in _INVISIBLE)
+    return text.strip().upper()
 
 
-PIN_GUESSES = PinGuessLimit()
+def canonical_number(text: str, *, prefix: str | None = None) -> str | None:
+    """``KKC-2569-000123`` for any way of writing that number; None if it is not one."""
+    prefix = (prefix or complaint_policy().number_prefix).upper()
+    spaced = _SEPARATORS.sub(" ", _plain(text)).strip()
+    # A separator (or none) only between the prefix, the year and the sequence.
+    match = re.fullmatch(rf"{re.escape(prefix)} ?(\d{{4}}) ?(\d{{1,6}})", spaced)
+    if match is None:
+        return None
+    year, sequence = match.groups()
+    return f"{prefix}-{year}-{int(sequence):06d}"
 
 
-def check_pin(session: Session, *, number: str, pin: str, now: datetime | None = None) -> Complaint:
-    """The complaint if number and PIN match; otherwise one answer for every failure (unknown
-    number, wrong PIN, too many wrong PINs), so an answer reveals nothing."""
+def normalise_pin(text: str) -> str:
+    """The PIN as digits (Thai digits and full-width forms accepted, spaces ignored)."""
+    return re.sub(r"\s+", "", _plain(text))[:12]
+
+
+def check_pin(
+    engine: Engine,
+    *,
+    number: str,
+    pin: str,
+    client: str | None,
+    now: datetime | None = None,
+) -> Complaint:
+    """The complaint if number and PIN match. Every failure (malformed or unknown number,
+    wrong PIN) gets the same ``NotFound``; while the number or the client (the caller's
+    address) is held back after wrong tries, ``TooManyRequests`` (429) with the wait, for
+    the right PIN too. Runs in sessions and counter transactions of its own: call it before
+    the use case's transaction, not inside it."""
     now = now or utcnow()
-    number = number or ""
-    refused = NotFound("ไม่พบเรื่องร้องเรียนตามเลขที่และรหัส PIN ที่ระบุ")
-    if PIN_GUESSES.blocked(number, now):
-        raise refused
-    found = by_number(session, number)
+    limits = guessing.guard("pin")
+    who = guessing.client_key(client)
+    canonical = canonical_number(number)
+    guessing.begin_try(engine, limits, target=canonical, client=who, now=now)
+    found = None
+    if canonical is not None:
+        with Session(engine, expire_on_commit=False) as session:  # a read: no writers' turn
+            found = by_number(session, canonical)
     if found is None or not verify_pin(
-        str(pin or ""), number=found.number, secret=get_settings().secret_key, stored=found.pin_hash
+        normalise_pin(pin),
+        number=found.number,
+        secret=get_settings().secret_key,
+        stored=found.pin_hash,
     ):
-        PIN_GUESSES.failed(number, now)
-        raise refused
+        guessing.failed(engine, limits, client=who, now=now)
+        raise NotFound(REFUSED)
+    guessing.succeeded(engine, limits, target=canonical)  # type: ignore[arg-type]
     return found

@@ -1,14 +1,50 @@
 """The complaint policy (config/complaints.toml, typed): limits, days, categories, the chase,
 the outside agencies."""
 
+import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from core.settings import get_settings
+from domain.engine.throttle import Limit
 from models.people import Position
+
+
+@dataclass(frozen=True)
+class IntakeLimits:
+    """How many complaints public intake (web form, citizen page, Open311, LINE) takes before
+    it answers 429: per client (IP address), per contact (each telephone number and e-mail
+    address) and in all, each in its own window. 0 switches that limit off. Officers' entry
+    (counter, telephone, post) is never limited."""
+
+    per_client: int = 10
+    per_client_minutes: float = 10
+    per_contact: int = 5
+    per_contact_minutes: float = 60
+    overall: int = 300
+    overall_minutes: float = 1
+
+    @property
+    def client_limit(self) -> Limit | None:
+        return _limit("complaint-intake-client", self.per_client, self.per_client_minutes)
+
+    @property
+    def contact_limit(self) -> Limit | None:
+        return _limit("complaint-intake-contact", self.per_contact, self.per_contact_minutes)
+
+    @property
+    def overall_limit(self) -> Limit | None:
+        return _limit("complaint-intake-all", self.overall, self.overall_minutes)
+
+
+def _limit(scope: str, attempts: int, minutes: float) -> Limit | None:
+    if attempts <= 0:
+        return None
+    return Limit(scope, attempts=attempts, window=timedelta(minutes=minutes), growing=False)
 
 
 @dataclass(frozen=True)
@@ -35,9 +71,13 @@ class ComplaintPolicy:
     second_notice_in_working_days: bool = False
     meeting_weekday: int = 0
     review_below_or_at: int = 2
+    line_conversation_minutes: int = 30
+    """A LINE user's messages (text, location, photos) make one complaint while each comes
+    within this many minutes of the one before; after that the conversation expires."""
     categories: tuple[dict[str, Any], ...] = field(default_factory=tuple)
     agencies: tuple[str, ...] = field(default_factory=tuple)
     """Outside agencies the centre forwards to (offered on the screening step's form)."""
+    intake_limits: IntakeLimits = field(default_factory=IntakeLimits)
 
     @classmethod
     def from_file(cls, path: Path) -> "ComplaintPolicy":
@@ -49,7 +89,7 @@ class ComplaintPolicy:
             data.get("escalation", {}),
             data.get("rating", {}),
         )
-        d = cls()
+        d, dl = cls(), IntakeLimits()
         # `working_days` counts every stage one way (the older key); a stage's own
         # `<stage>_in_working_days` overrides it.
         all_working = bool(esc.get("working_days", False))
@@ -76,8 +116,23 @@ class ComplaintPolicy:
             ),
             meeting_weekday=esc.get("meeting_weekday", 0),
             review_below_or_at=rating.get("review_below_or_at", 2),
+            line_conversation_minutes=int(
+                data.get("line", {}).get("conversation_minutes", d.line_conversation_minutes)
+            ),
             categories=tuple(data.get("categories", [])),
             agencies=tuple(str(a["name"]) for a in data.get("agencies", []) if a.get("name")),
+            intake_limits=IntakeLimits(
+                per_client=int(intake.get("limit_per_client", dl.per_client)),
+                per_client_minutes=float(
+                    intake.get("limit_per_client_minutes", dl.per_client_minutes)
+                ),
+                per_contact=int(intake.get("limit_per_contact", dl.per_contact)),
+                per_contact_minutes=float(
+                    intake.get("limit_per_contact_minutes", dl.per_contact_minutes)
+                ),
+                overall=int(intake.get("limit_overall", dl.overall)),
+                overall_minutes=float(intake.get("limit_overall_minutes", dl.overall_minutes)),
+            ),
         )
 
 
@@ -89,3 +144,21 @@ def _policy_in(path: Path) -> ComplaintPolicy:
 def complaint_policy() -> ComplaintPolicy:
     """The policy in the file the settings name (``KKM_COMPLAINTS_FILE``), read once."""
     return _policy_in(get_settings().complaints_file)
+
+
+def with_intake_limits(source: Path, target: Path, **limits: float) -> Path:
+    """Write ``source`` (a policy file) to ``target`` with other ``[intake]`` limits, e.g.
+    ``limit_per_client=100_000``: for a benchmark's or a test's run (``KKM_COMPLAINTS_FILE``).
+    Every key must already be in the file; the result is read back to prove it took."""
+    text = source.read_text(encoding="utf-8")
+    for key, value in limits.items():
+        text, found = re.subn(rf"(?m)^{re.escape(key)}\s*=\s*[0-9_.]+", f"{key} = {value}", text)
+        if found != 1:
+            raise ValueError(f"{source}: no single `{key} = <number>` line to change")
+    target.write_text(text, encoding="utf-8")
+    written = ComplaintPolicy.from_file(target).intake_limits
+    fields = {"limit_" + k: v for k, v in vars(written).items()}
+    wrong = {k: v for k, v in limits.items() if float(fields.get(k, -1)) != float(v)}
+    if wrong:
+        raise ValueError(f"{target}: limits not taken: {wrong}")
+    return target

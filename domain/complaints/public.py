@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from domain.complaints.notices import mail_context
+from domain.complaints.privacy import masked, public_text
 from domain.complaints.states import CASE_TYPE
 from domain.engine import audit
 from domain.engine.calendar import format_thai_date
@@ -52,6 +53,7 @@ EVENT_TITLES = {
     "complaint_evidence_added": "แนบรูปภาพหลักฐานผลการดำเนินการ",
     "complainant_to_telephone": "ศูนย์ฯ ต้องโทรแจ้งผู้ร้อง (ไม่มีอีเมล)",
     "complaint_obstacle_refused": "ไม่อนุญาตขยายเวลา ให้ดำเนินการต่อ",
+    "complaint_public_summary": "ศูนย์ฯ เผยแพร่สรุปเรื่องต่อสาธารณะ",
 }
 """Thai names of every audit action of a complaint, for the officers' timeline."""
 PUBLIC_DETAIL = {
@@ -68,6 +70,8 @@ PUBLIC_DETAIL = {
     "complaint_rated": ("score",),
 }
 """What of each public entry a citizen may read: never officer names or internal comments."""
+FREE_TEXT_DETAIL = {"reason", "result"}
+"""Details officers type: a telephone number or e-mail in them is masked (domain.privacy)."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,9 @@ def public_timeline(session: Session, *, complaint: Complaint) -> list[PublicEve
             continue
         keys = PUBLIC_DETAIL.get(entry.action, ())
         detail = {k: entry.detail[k] for k in keys if entry.detail.get(k) is not None}
+        for k in FREE_TEXT_DETAIL & detail.keys():
+            if isinstance(detail[k], str):
+                detail[k] = masked(detail[k])
         if entry.action == "complaint_resolved" and entry.detail.get("previous") == "under_review":
             detail = {}
             title = "ศูนย์รับเรื่องปิดเรื่องพร้อมคำชี้แจง"
@@ -142,8 +149,15 @@ def tracking_for(session: Session, complaint: Complaint, *, depth: int = 0) -> T
         if original is not None:
             merged = tracking_for(session, original, depth=depth + 1)
     events = public_timeline(session, complaint=complaint)
+    shown = ComplaintPublic.model_validate(complaint, from_attributes=True).model_copy(
+        update={
+            "description": public_text(complaint),
+            "address": masked(complaint.address),
+            "result": masked(complaint.result),
+        }
+    )
     return Tracking(
-        complaint=ComplaintPublic.model_validate(complaint, from_attributes=True),
+        complaint=shown,
         category_name=cat.name if cat else complaint.category_code,
         status_title=ComplaintStatus(complaint.status).thai,
         expected_day=format_thai_date(complaint.expected_at),

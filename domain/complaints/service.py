@@ -4,13 +4,13 @@ pages, LINE, Open311, flows and ``ops`` scripts call these, never the steps belo
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from core.db import in_transaction
+from core.db import in_transaction, utcnow
 from domain.complaints import actions, report
 from domain.complaints.escalation import explain_agenda_item, sweep_escalations
 from domain.complaints.intake import (
@@ -21,10 +21,17 @@ from domain.complaints.intake import (
 )
 from domain.complaints.lookups import get_complaint, in_centre
 from domain.complaints.pin import check_pin
+from domain.complaints.policy import complaint_policy
+from domain.complaints.privacy import client_key, email_key, phone_key
+from domain.complaints.states import audit_event
 from domain.complaints.submission import parse_complaint
-from domain.errors import NotEntitled
+from domain.engine import throttle
+from domain.engine.calendar import BANGKOK
+from domain.engine.throttle import Limit
+from domain.errors import InvalidInput, NotEntitled, TooManyRequests
 from models.chase import AgendaItem
 from models.complaint import (
+    OFFICER_CHANNELS,
     Channel,
     Complaint,
     ComplaintPhoto,
@@ -47,6 +54,81 @@ def _officer(session: Session, user_id: int) -> User:
     return user
 
 
+_TOO_MANY = {
+    "client": "มีการส่งเรื่องร้องเรียนจากเครื่องนี้หลายครั้งในเวลาสั้น ๆ",
+    "contact": "มีเรื่องร้องเรียนที่ใช้หมายเลขโทรศัพท์หรืออีเมลนี้หลายเรื่องในเวลาสั้น ๆ",
+    "all": "ขณะนี้มีผู้ส่งเรื่องร้องเรียนเข้ามาจำนวนมาก",
+}
+
+
+def _too_many(kind: str, wait: timedelta, now: datetime) -> TooManyRequests:
+    seconds = max(1, int(-(-wait.total_seconds() // 1)))
+    after = (now + timedelta(seconds=seconds)).astimezone(BANGKOK)
+    if after.second or after.microsecond:  # "after 10:11", never a minute too early
+        after = after.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    span = f"{seconds} วินาที" if seconds < 60 else f"{-(-seconds // 60)} นาที"
+    phone = complaint_policy().centre_phone
+    return TooManyRequests(
+        f"{_TOO_MANY[kind]} กรุณาลองใหม่อีกครั้งในอีก {span} (หลังเวลา {after:%H:%M} น.) "
+        f"หากเป็นเรื่องเร่งด่วน โทรศูนย์รับเรื่องร้องเรียน {phone}",
+        retry_after=seconds,
+        limit=kind,
+    )
+
+
+def check_intake_limits(
+    session: Session,
+    *,
+    client: str | None,
+    phone: str | None = None,
+    email: str | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Count one public complaint (web form, citizen page, Open311, LINE) against the limits
+    of ``[intake]`` in config/complaints.toml, in the intake's own transaction and before it
+    writes anything: per client (IP address; for LINE, the LINE user id), per contact (each
+    telephone number and e-mail address, normalised) and in all. Raises ``TooManyRequests``
+    (429, with the seconds to wait) at the first limit passed; the caller's rollback then
+    undoes this try's counts, so a refused complaint uses up no one's allowance. The counters
+    are rows of the shared ``throttle`` table (every API process sees them); counting in the
+    intake's transaction costs no commit of its own, and the rows are locked in one order
+    (client, telephone, e-mail, all), as the year's number sequence is after them."""
+    limits = complaint_policy().intake_limits
+    now = now or utcnow()
+    by_phone, by_email = phone_key(phone), email_key(email)
+    checks: list[tuple[str, Limit | None, str | None]] = [
+        ("client", limits.client_limit, client_key(client)),
+        ("contact", limits.contact_limit, by_phone and f"phone:{by_phone}"),
+        ("contact", limits.contact_limit, by_email and f"email:{by_email}"),
+        ("all", limits.overall_limit, "all"),
+    ]
+    for kind, limit, key in checks:
+        if limit is None or not key:
+            continue
+        counter = throttle.count_in(session, limit, key, now=now)
+        if counter.count > limit.attempts:
+            end = counter.blocked_until or now + limit.window
+            raise _too_many(kind, end - now, now)
+
+
+def admit_public_intake(
+    engine: Engine,
+    *,
+    client: str | None,
+    phone: str | None = None,
+    email: str | None = None,
+    now: datetime | None = None,
+) -> None:
+    """``check_intake_limits`` in a transaction of its own, for a channel that takes the
+    complaint in later or elsewhere (the count is kept once admitted)."""
+    in_transaction(
+        engine,
+        lambda session: check_intake_limits(
+            session, client=client, phone=phone, email=email, now=now
+        ),
+    )
+
+
 def submit(
     engine: Engine,
     *,
@@ -55,15 +137,21 @@ def submit(
     officer_id: int | None = None,
     photos: Sequence[PhotoData] = (),
     complete_now: bool = True,
+    client: str | None = None,
 ) -> Registered:
     """Take a complaint in from any channel. ``complete_now=False`` (Prefect runs) stores it
     with its number and PIN only; the complaint's flow completes the intake, so a burst is
     answered at the pace of storing alone. The form is checked before the write transaction,
-    which holds the writers' lock."""
+    which holds the writers' lock. A public channel's complaint is counted against the intake
+    limits first (``client``: the sender's IP address); officers' entry is not limited."""
     parsed = parse_complaint(data)
+    limited = Channel(channel) not in OFFICER_CHANNELS
+    contact = parsed.complainant
     intake = register_complaint if complete_now else receive_complaint
 
     def work(session: Session) -> Registered:
+        if limited:
+            check_intake_limits(session, client=client, phone=contact.phone, email=contact.email)
         officer = _user(session, officer_id)
         return intake(session, data=parsed, channel=channel, officer=officer, photos=photos)
 
@@ -96,12 +184,20 @@ def rate(
     token: str | None = None,
     number: str | None = None,
     pin: str | None = None,
+    client: str | None = None,
 ) -> Rated:
-    """The complainant's rating, by the mail's link token or by number and PIN."""
+    """The complainant's rating, by the mail's link token or by number and PIN (checked first,
+    outside the unit of work: ``check_pin`` counts wrong tries; ``client``: the caller's
+    address)."""
+    found = None if token else check_pin(engine, number=number or "", pin=pin or "", client=client)
 
     def work(session: Session) -> Rated:
         rating = actions.rate(
-            session, score=score, comment=comment, number=number, pin=pin, token=token
+            session,
+            score=score,
+            comment=comment,
+            complaint_id=found.id if found is not None else None,
+            token=token,
         )
         complaint = get_complaint(session, rating.complaint_id)
         return Rated(
@@ -114,11 +210,14 @@ def rate(
     return in_transaction(engine, work)
 
 
-def withdraw_by_complainant(engine: Engine, *, number: str, pin: str, reason: str) -> Complaint:
-    """The complainant withdraws online with number and PIN."""
+def withdraw_by_complainant(
+    engine: Engine, *, number: str, pin: str, reason: str, client: str | None = None
+) -> Complaint:
+    """The complainant withdraws online with number and PIN (checked first, outside the unit
+    of work: ``check_pin`` counts wrong tries; ``client``: the caller's address)."""
+    found = check_pin(engine, number=number, pin=pin, client=client)
 
     def work(session: Session) -> Complaint:
-        found = check_pin(session, number=number, pin=pin)
         return actions.withdraw(session, complaint_id=found.id, reason=reason)  # type: ignore[arg-type]
 
     return in_transaction(engine, work)
@@ -198,6 +297,38 @@ def queue_monthly_report(engine: Engine, *, year_be: int, month: int) -> dict[st
             session, report=built, recipients=report.executives(session)
         )
         return {"complaints": built.total, "queued": queued}
+
+    return in_transaction(engine, work)
+
+
+def release_public_summary(
+    engine: Engine, complaint_id: int, officer_id: int, text: str
+) -> Complaint:
+    """The centre writes the complaint's public summary and releases it: from now on Open311,
+    the tracking page and the public JSON show it instead of the masked complaint text. The
+    centre may release a corrected summary again; each release is audited."""
+    summary = (text or "").strip()
+    if len(summary) < 5 or len(summary) > 5000:
+        raise InvalidInput("สรุปเรื่องสำหรับเผยแพร่ต้องมีความยาว 5–5,000 ตัวอักษร", field="text")
+
+    def work(session: Session) -> Complaint:
+        officer = _officer(session, officer_id)
+        if not in_centre(session, officer):
+            raise NotEntitled("เฉพาะศูนย์รับเรื่องร้องเรียนเผยแพร่สรุปเรื่องต่อสาธารณะได้")
+        complaint = get_complaint(session, complaint_id, lock=True)
+        first = complaint.public_released_at is None
+        complaint.public_description = summary
+        complaint.public_released_at = utcnow()
+        session.add(complaint)
+        audit_event(
+            session,
+            complaint,
+            "complaint_public_summary",
+            actor=officer,
+            summary=summary,
+            first_release=first,
+        )
+        return complaint
 
     return in_transaction(engine, work)
 

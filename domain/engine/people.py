@@ -46,7 +46,10 @@ def members_of_division(
 
 
 def principals_for(session: Session, *, user: User, at: datetime | None = None) -> list[User]:
-    """The users ``user`` acts for at ``at`` (not including ``user``)."""
+    """The users ``user`` acts for at ``at`` (not including ``user``). A principal whose
+    account is closed counts too: acting for a vacant post (รักษาราชการแทน when nobody holds
+    it or the holder cannot serve) is what the order is for. The acting officer's own account
+    must be active (``authority.standing`` checks it)."""
     at = at or utcnow()
     return list(
         session.exec(
@@ -56,15 +59,17 @@ def principals_for(session: Session, *, user: User, at: datetime | None = None) 
                 ActingAssignment.acting_user_id == user.id,
                 ActingAssignment.starts_at <= at,
                 ActingAssignment.ends_at > at,
-                User.active == True,  # noqa: E712
             )
         )
     )
 
 
-def holders(session: Session, *, step: HumanStep) -> list[User]:
-    """Everyone named by the step in their own right (for notices)."""
-    query = select(User).where(User.active == True)  # noqa: E712
+def holders(session: Session, *, step: HumanStep, include_inactive: bool = False) -> list[User]:
+    """Everyone named by the step in their own right (for notices); with
+    ``include_inactive``, also those whose account is closed (whom an officer may act for)."""
+    query = select(User)
+    if not include_inactive:
+        query = query.where(User.active == True)  # noqa: E712
     if step.assignee_kind == AssigneeKind.user:
         query = query.where(User.id == step.assignee_user_id)
     elif step.assignee_kind == AssigneeKind.position:
@@ -111,16 +116,42 @@ def superiors(session: Session, *, step: HumanStep) -> list[User]:
 
 
 def with_acting_officers(session: Session, people: list[User], now: datetime) -> list[User]:
-    """The people named plus whoever acts for them at ``now``."""
-    ids = [p.id for p in people]
-    acting = session.exec(
-        select(User)
-        .join(ActingAssignment, col(ActingAssignment.acting_user_id) == User.id)
+    """The people named plus whoever (active) acts for them at ``now``."""
+    acting = acting_officers(session, [p.id for p in people], now)  # type: ignore[misc]
+    unique = {p.id: p for p in [*people, *(a for found in acting.values() for a in found)]}
+    return list(unique.values())
+
+
+def acting_officers(
+    session: Session, principal_ids: list[int], at: datetime
+) -> dict[int, list[User]]:
+    """The active officers acting at ``at`` for each of ``principal_ids`` (absent: nobody)."""
+    if not principal_ids:
+        return {}
+    found: dict[int, list[User]] = {}
+    rows = session.exec(
+        select(ActingAssignment.for_user_id, User)
+        .join(User, col(ActingAssignment.acting_user_id) == User.id)
         .where(
-            col(ActingAssignment.for_user_id).in_(ids),
-            ActingAssignment.starts_at <= now,
-            ActingAssignment.ends_at > now,
+            col(ActingAssignment.for_user_id).in_(principal_ids),
+            ActingAssignment.starts_at <= at,
+            ActingAssignment.ends_at > at,
+            User.active == True,  # noqa: E712
         )
-    ).all()
-    unique = {p.id: p for p in [*people, *acting]}
+        .order_by(col(User.id))
+    )
+    for principal_id, officer in rows:
+        found.setdefault(principal_id, []).append(officer)
+    return found
+
+
+def deciders(session: Session, *, step: HumanStep, at: datetime) -> list[User]:
+    """Everyone who may decide ``step`` at ``at`` (``authority.standing``'s rule, for all at
+    once): its active holders, and the active officers acting for anyone it names, also for
+    one whose account is closed. Empty: nobody can decide it (an orphaned step)."""
+    named = holders(session, step=step, include_inactive=True)
+    acting = acting_officers(session, [p.id for p in named], at)  # type: ignore[misc]
+    unique = {p.id: p for p in named if p.active}
+    for officers in acting.values():
+        unique.update((a.id, a) for a in officers)
     return list(unique.values())

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from domain.engine.forms import ENGINE_FORMS, DecisionForm
 from domain.errors import InvalidInput, NotFound
+from models.people import User
 from models.steps import Decision, HumanStep
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 INSTALLED: tuple[str, ...] = (
     "memo",
     "complaints",
+    "pdca",
 )
 """Package names under ``domain`` (and ``api``): one line per workflow."""
 
@@ -58,6 +60,9 @@ class Workflow:
     chain_of: Callable[[Session, int], "Chain"] | None = None
     """The approval chain a case climbs, for workflows that walk one (where a level may
     send the case back)."""
+    orphan_contacts: Callable[[Session, HumanStep], list[User]] | None = None
+    """Whom to alert, besides the division's director, when nobody can decide one of its
+    steps (``domain.engine.deadlines``); None or nobody: the permanent secretary."""
 
 
 @cache

@@ -9,9 +9,11 @@ from sqlmodel import Session
 
 from core.db import in_transaction
 from domain.engine import audit
+from domain.engine.accounts import end_logins
 from domain.engine.authority import outranks
+from domain.engine.deadlines import sweep_orphans
 from domain.engine.steps import DecisionResult, decide
-from domain.errors import NotEntitled, NotFound
+from domain.errors import Conflict, NotEntitled, NotFound
 from models.people import ActingAssignment, Position, User
 
 
@@ -74,5 +76,43 @@ def assign_acting(
             },
         )
         return row
+
+    return in_transaction(engine, work)
+
+
+def sign_out(engine: Engine, *, user_id: int) -> None:
+    """Log the user out everywhere: every token issued to the user so far stops working."""
+    in_transaction(engine, lambda session: end_logins(session, user_id))
+
+
+def deactivate_user(engine: Engine, *, actor_id: int, user_id: int) -> User:
+    """Close an officer's account: no more sign-in, and every token of the user stops working
+    at once. Only the permanent secretary or above; not one's own account."""
+
+    def work(session: Session) -> User:
+        actor = session.get(User, actor_id)
+        if actor is None or not actor.active or not outranks(actor, Position.permanent_secretary):
+            raise NotEntitled("การระงับบัญชีผู้ใช้ต้องทำโดยปลัดเทศบาลขึ้นไป")
+        user = session.get(User, user_id, with_for_update=True)
+        if user is None:
+            raise NotFound(f"ไม่พบผู้ใช้รหัส {user_id}")
+        if user.id == actor.id:
+            raise Conflict("ระงับบัญชีของตนเองไม่ได้")
+        if user.active:
+            user.active = False
+            session.add(user)
+            session.flush()
+            end_logins(session, user_id)
+            audit.record(
+                session,
+                case_type="user",
+                case_id=user_id,
+                action="user_deactivated",
+                actor=actor,
+                detail={"username": user.username},
+            )
+            sweep_orphans(session)  # steps only this user could decide: alert who can fix it
+        session.refresh(user)
+        return user
 
     return in_transaction(engine, work)

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from core.db import utcnow
 from domain.engine import audit
 from domain.engine.authority import standing
-from domain.engine.deadlines import working_calendar
+from domain.engine.deadlines import alert_if_orphaned, working_calendar
 from domain.engine.forms import DecisionForm
 from domain.engine.notify import queue_email, step_url
 from domain.engine.people import holders
@@ -100,7 +100,8 @@ def open_step(
         detail={"step_id": step.id, "key": key, "title": title, "due_at": step.due_at},
         public=True,
     )
-    for person in holders(session, step=step):
+    named = holders(session, step=step)
+    for person in named:
         queue_email(
             session,
             dedupe_key=f"step-opened:{key}:{person.id}",
@@ -110,6 +111,8 @@ def open_step(
             case_type=case_type,
             case_id=case_id,
         )
+    if not named or assignee.kind == AssigneeKind.committee:
+        alert_if_orphaned(session, step, now)  # nobody may decide it: tell who can fix that
     return step
 
 

@@ -56,28 +56,34 @@ def wait_needed(
 
 def count(engine: Engine, limit: Limit, key: str, *, now: datetime | None = None) -> int:
     """Count one event for ``key`` (its own transaction); returns the count in the window."""
+    return in_transaction(
+        engine, lambda session: count_in(session, limit, key, now=now).count, attempts=8
+    )
+
+
+def count_in(session: Session, limit: Limit, key: str, *, now: datetime | None = None) -> Throttle:
+    """Count one event for ``key`` in the caller's transaction and return its counter (count,
+    ``blocked_until``). The row stays locked until the caller commits, and a rollback undoes
+    the count: for a plain rate limit checked before the caller's own writes (public intake),
+    which then costs no transaction of its own."""
     now = now or utcnow()
-
-    def work(session: Session) -> int:
-        row = session.exec(
-            select(Throttle)
-            .where(Throttle.scope == limit.scope, Throttle.key == _key(key))
-            .with_for_update()
-        ).first()
-        if row is None:
-            row = Throttle(scope=limit.scope, key=_key(key), count=0, window_started_at=now)
-        if row.window_started_at <= now - limit.window:
-            row.count, row.window_started_at, row.blocked_until = 0, now, None
-        row.count += 1
-        held = limit.delay(row.count)
-        if held:
-            end = row.window_started_at + limit.window if not limit.growing else now + held
-            row.blocked_until = max(row.blocked_until or now, end)
-        row.updated_at = now
-        session.add(row)
-        return row.count
-
-    return in_transaction(engine, work, attempts=8)
+    row = session.exec(
+        select(Throttle)
+        .where(Throttle.scope == limit.scope, Throttle.key == _key(key))
+        .with_for_update()
+    ).first()
+    if row is None:
+        row = Throttle(scope=limit.scope, key=_key(key), count=0, window_started_at=now)
+    if row.window_started_at <= now - limit.window:
+        row.count, row.window_started_at, row.blocked_until = 0, now, None
+    row.count += 1
+    held = limit.delay(row.count)
+    if held:
+        end = row.window_started_at + limit.window if not limit.growing else now + held
+        row.blocked_until = max(row.blocked_until or now, end)
+    row.updated_at = now
+    session.add(row)
+    return row
 
 
 def clear(engine: Engine, limit: Limit, key: str) -> None:

@@ -82,7 +82,12 @@ def test_a_process_importing_only_the_api_decides_each_workflow(tmp_path: Path) 
     script = CHILD.replace("PASSWORD", repr(DEMO_PASSWORD)).replace(
         "STEPS", repr([("wichai", "approve"), ("nipa", "route")])
     )
-    env = {"KKM_DATABASE_URL": url, "KKM_PREFECT_ENABLED": "false", "PATH": "/usr/bin:/bin"}
+    env = {
+        "KKM_DATABASE_URL": url,
+        "KKM_PREFECT_ENABLED": "false",
+        "KKM_ENV": "development",  # the default secret key
+        "PATH": "/usr/bin:/bin",
+    }
     run = subprocess.run(
         [sys.executable, "-c", script],
         cwd=PROJECT_ROOT,

@@ -1,0 +1,651 @@
+"""The plan's rules: versions, the status table, approval up the engine's chain to the mayor
+(whose approval announces and publishes the plan), and the tracked entry in the national system
+(E-PlanNACC) by its deadline.
+
+Versions: every import or revision is a new version of the plan's series (``anticorruption-
+2566-2570``) that names the version it follows; a version that was approved keeps its approver
+when a later one replaces it (status ``superseded``). An unsubmitted draft is discarded (kept,
+marked) when a newer version is made; while a version is being approved no other can be."""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlmodel import Session, col, select
+
+from core.db import utcnow
+from core.settings import get_settings
+from domain.engine import audit
+from domain.engine.calendar import BANGKOK, fiscal_year, fiscal_year_bounds, thai_date_text
+from domain.engine.chains import (
+    LEVEL_STEP,
+    ORIGINATOR,
+    REVISION_STEP,
+    Chain,
+    Level,
+    chain_named,
+    walk,
+)
+from domain.engine.deadlines import working_calendar
+from domain.engine.notify import queue_email
+from domain.engine.registry import Audience
+from domain.engine.runs import request_flow_run
+from domain.engine.statemachine import Transitions
+from domain.engine.steps import Assignee, cancel_open_steps, open_step, open_steps_of_case
+from domain.errors import Conflict, InvalidInput, NotEntitled, NotFound
+from domain.pdca.forms import ENACC_FORM, TOP_LEVEL_FORM
+from domain.pdca.plan_import import ParsedPlan, clear_content, store_content
+from models.pdca import (
+    ImportDiscrepancy,
+    Plan,
+    PlanDimension,
+    PlanMission,
+    PlanProject,
+    PlanStatus,
+    ProjectBudget,
+    ProjectIndicator,
+    RiskControl,
+    RiskItem,
+)
+from models.people import Division, Position, User
+from models.steps import Decision, HumanStep, Outcome, StepStatus
+
+CASE_TYPE = "pdca-plan"
+CHAIN = "pdca-plan"
+OWNER_DIVISION = "กย."
+"""กองยุทธศาสตร์และงบประมาณ owns the plan: imports, revises, submits, records it in E-PlanNACC."""
+ENACC_STEP = "enacc-submission"
+"""Step kind: the plan's entry in E-PlanNACC, by the Strategy and Budget officers."""
+ENACC_DUE_TIME = time(16, 30)
+"""A deadline date ends when the office closes."""
+
+TRANSITIONS = Transitions(
+    {
+        PlanStatus.draft: frozenset({PlanStatus.in_review, PlanStatus.discarded}),
+        PlanStatus.in_review: frozenset(
+            {PlanStatus.approved, PlanStatus.rejected, PlanStatus.withdrawn}
+        ),
+        PlanStatus.approved: frozenset({PlanStatus.superseded}),
+    }
+)
+REVISABLE = frozenset(
+    {PlanStatus.approved, PlanStatus.rejected, PlanStatus.withdrawn, PlanStatus.superseded}
+)
+
+
+def default_name(first_year: int, last_year: int) -> str:
+    return (
+        "แผนปฏิบัติการป้องกันการทุจริตเพื่อยกระดับคุณธรรมและความโปร่งใส"
+        f"ของเทศบาลนครขอนแก่น (พ.ศ. {first_year}–{last_year})"
+    )
+
+
+def series_for(first_year: int, last_year: int) -> str:
+    return f"anticorruption-{first_year}-{last_year}"
+
+
+def owner_division(session: Session) -> Division:
+    division = session.exec(select(Division).where(Division.code == OWNER_DIVISION)).first()
+    if division is None:
+        raise NotFound(f"ไม่พบหน่วยงาน {OWNER_DIVISION} ผู้รับผิดชอบแผน")
+    return division
+
+
+def check_owner(session: Session, user: User) -> Division:
+    """Only the Strategy and Budget division prepares the plan."""
+    division = owner_division(session)
+    if not user.active or user.division_id != division.id:
+        raise NotEntitled(f"เฉพาะบุคลากร{division.name}จัดทำ ปรับปรุง และเสนอแผนได้")
+    return division
+
+
+def get_plan(session: Session, plan_id: int, *, lock: bool = False) -> Plan:
+    plan = session.get(Plan, plan_id, with_for_update=lock)
+    if plan is None:
+        raise NotFound("ไม่พบแผนนี้")
+    return plan
+
+
+def chain_of(session: Session, case_id: int) -> Chain:
+    return chain_named(get_settings().chains_file, get_plan(session, case_id).chain)
+
+
+def versions_of(session: Session, series: str) -> list[Plan]:
+    """Every version of a series, newest first."""
+    return list(
+        session.exec(select(Plan).where(Plan.series == series).order_by(col(Plan.version).desc()))
+    )
+
+
+def current_plan(session: Session, series: str | None = None) -> Plan | None:
+    """The plan in force: the approved version (of ``series``, or the one whose years reach
+    furthest)."""
+    query = select(Plan).where(Plan.status == PlanStatus.approved)
+    if series is not None:
+        query = query.where(Plan.series == series)
+    return session.exec(
+        query.order_by(col(Plan.fiscal_year_to).desc(), col(Plan.version).desc())
+    ).first()
+
+
+def _record(
+    session: Session, plan: Plan, action: str, actor: User | None, **detail: object
+) -> None:
+    audit.record(
+        session,
+        case_type=CASE_TYPE,
+        case_id=plan.id,  # type: ignore[arg-type]
+        action=action,
+        actor=actor,
+        detail={"version": plan.version, **detail},
+        public=True,
+    )
+
+
+# --------------------------------------------------------------------------- versions
+
+
+def _make_room(session: Session, series: str, actor: User) -> tuple[int, int | None]:
+    """The next version number and the version it follows; an unsubmitted draft is discarded,
+    a version under approval blocks."""
+    versions = versions_of(session, series)
+    for plan in versions:
+        if plan.status == PlanStatus.in_review:
+            raise Conflict(
+                f"แผนฉบับที่ {plan.version} อยู่ระหว่างเสนอพิจารณา ทำฉบับใหม่ได้เมื่อพิจารณาเสร็จแล้ว",
+                plan_id=plan.id,
+            )
+    for plan in versions:
+        if plan.status == PlanStatus.draft:
+            plan.status = TRANSITIONS.check(plan.status, PlanStatus.discarded)
+            plan.finished_at = utcnow()
+            session.add(plan)
+            _record(session, plan, "pdca_plan_discarded", actor)
+    previous = next((p for p in versions if p.status != PlanStatus.discarded), None)
+    number = versions[0].version + 1 if versions else 1
+    return number, previous.id if previous else None
+
+
+def new_version_from_import(
+    session: Session,
+    *,
+    parsed: ParsedPlan,
+    actor: User,
+    name: str | None = None,
+    filename: str | None = None,
+    sha256: str | None = None,
+) -> tuple[Plan, dict[str, int]]:
+    """Store an import as a new draft version of its series."""
+    division = check_owner(session, actor)
+    series = series_for(parsed.first_year, parsed.last_year)
+    version, previous_id = _make_room(session, series, actor)
+    plan = Plan(
+        series=series,
+        name=(name or "").strip() or default_name(parsed.first_year, parsed.last_year),
+        fiscal_year_from=parsed.first_year,
+        fiscal_year_to=parsed.last_year,
+        version=version,
+        previous_version_id=previous_id,
+        division_id=division.id,  # type: ignore[arg-type]
+        chain=CHAIN,
+        source_filename=filename,
+        source_sha256=sha256,
+        created_by_id=actor.id,  # type: ignore[arg-type]
+    )
+    session.add(plan)
+    session.flush()
+    counts = store_content(session, plan, parsed)
+    _record(session, plan, "pdca_plan_imported", actor, file=filename, sha256=sha256, **counts)
+    return plan, counts
+
+
+def _waiting_for_revision(session: Session, plan: Plan) -> bool:
+    return any(
+        s.kind == REVISION_STEP
+        for s in open_steps_of_case(session, case_type=CASE_TYPE, case_id=plan.id)  # type: ignore[arg-type]
+    )
+
+
+def reimport(
+    session: Session,
+    plan: Plan,
+    *,
+    parsed: ParsedPlan,
+    actor: User,
+    filename: str | None = None,
+    sha256: str | None = None,
+) -> dict[str, int]:
+    """Replace a version's content with a corrected file: a draft, or a plan sent back to the
+    officer for revision (it is then resubmitted from its revision step)."""
+    check_owner(session, actor)
+    if plan.status != PlanStatus.draft and not (
+        plan.status == PlanStatus.in_review and _waiting_for_revision(session, plan)
+    ):
+        raise Conflict("แก้ไขเนื้อหาได้เฉพาะฉบับร่าง หรือฉบับที่ถูกส่งกลับให้แก้ไข")
+    if (parsed.first_year, parsed.last_year) != (plan.fiscal_year_from, plan.fiscal_year_to):
+        raise InvalidInput(
+            f"ไฟล์เป็นแผนปี {parsed.first_year}–{parsed.last_year} "
+            f"แต่แผนนี้เป็นปี {plan.fiscal_year_from}–{plan.fiscal_year_to}"
+        )
+    clear_content(session, plan.id)  # type: ignore[arg-type]
+    counts = store_content(session, plan, parsed)
+    plan.source_filename, plan.source_sha256 = filename, sha256
+    session.add(plan)
+    _record(session, plan, "pdca_plan_reimported", actor, file=filename, sha256=sha256, **counts)
+    return counts
+
+
+def revise(session: Session, plan: Plan, *, actor: User, reason: str) -> Plan:
+    """A revision: the version is copied whole into a new draft that names it; the version
+    itself, and who approved it, stay as they were."""
+    check_owner(session, actor)
+    if plan.status not in REVISABLE:
+        raise Conflict("ปรับปรุงได้เฉพาะแผนที่พิจารณาเสร็จแล้ว (ฉบับร่างแก้ไขได้โดยนำเข้าไฟล์ใหม่)")
+    if not reason.strip():
+        raise InvalidInput("กรุณาระบุเหตุผลการปรับปรุงแผน", field="reason")
+    version, _ = _make_room(session, plan.series, actor)
+    copy = Plan(
+        series=plan.series,
+        name=plan.name,
+        fiscal_year_from=plan.fiscal_year_from,
+        fiscal_year_to=plan.fiscal_year_to,
+        version=version,
+        previous_version_id=plan.id,
+        division_id=plan.division_id,
+        chain=plan.chain,
+        revision_reason=reason.strip(),
+        source_filename=plan.source_filename,
+        source_sha256=plan.source_sha256,
+        created_by_id=actor.id,  # type: ignore[arg-type]
+    )
+    session.add(copy)
+    session.flush()
+    counts = copy_content(session, source=plan, target=copy)
+    _record(
+        session,
+        copy,
+        "pdca_plan_revised",
+        actor,
+        from_version=plan.version,
+        reason=reason,
+        **counts,
+    )
+    return copy
+
+
+def copy_content(session: Session, *, source: Plan, target: Plan) -> dict[str, int]:
+    """Copy dimensions, missions, projects, budgets, indicators, the risk register and the
+    import's reported differences from one version to another."""
+    dims: dict[int, int] = {}
+    for d in session.exec(select(PlanDimension).where(PlanDimension.plan_id == source.id)):
+        new = PlanDimension(plan_id=target.id, no=d.no, name=d.name)  # type: ignore[arg-type]
+        session.add(new)
+        session.flush()
+        dims[d.id] = new.id  # type: ignore[index,assignment]
+    missions: dict[int, int] = {}
+    for m in session.exec(select(PlanMission).where(PlanMission.plan_id == source.id)):
+        new_m = PlanMission(
+            plan_id=target.id,  # type: ignore[arg-type]
+            dimension_id=dims[m.dimension_id],
+            code=m.code,
+            name=m.name,
+        )
+        session.add(new_m)
+        session.flush()
+        missions[m.id] = new_m.id  # type: ignore[index,assignment]
+    projects: dict[int, int] = {}
+    for p in session.exec(select(PlanProject).where(PlanProject.plan_id == source.id)):
+        new_p = PlanProject(
+            plan_id=target.id,  # type: ignore[arg-type]
+            mission_id=missions[p.mission_id],
+            no=p.no,
+            code=p.code,
+            name=p.name,
+            division_code=p.division_code,
+            note=p.note,
+        )
+        session.add(new_p)
+        session.flush()
+        projects[p.id] = new_p.id  # type: ignore[index,assignment]
+    source_projects = list(projects)
+    for b in session.exec(
+        select(ProjectBudget).where(col(ProjectBudget.project_id).in_(source_projects))
+    ):
+        session.add(
+            ProjectBudget(
+                project_id=projects[b.project_id],
+                fiscal_year=b.fiscal_year,
+                amount_satang=b.amount_satang,
+            )
+        )
+    for i in session.exec(
+        select(ProjectIndicator).where(col(ProjectIndicator.project_id).in_(source_projects))
+    ):
+        session.add(
+            ProjectIndicator(
+                project_id=projects[i.project_id],
+                seq=i.seq,
+                text=i.text,
+                target_operator=i.target_operator,
+                target_value=i.target_value,
+                target_unit=i.target_unit,
+                source=i.source,
+            )
+        )
+    for diff in session.exec(
+        select(ImportDiscrepancy).where(ImportDiscrepancy.plan_id == source.id)
+    ):
+        session.add(
+            ImportDiscrepancy(
+                plan_id=target.id,  # type: ignore[arg-type]
+                project_id=projects[diff.project_id],
+                field=diff.field,
+                card_value=diff.card_value,
+                table_value=diff.table_value,
+                source_note=diff.source_note,
+                source_row=diff.source_row,
+            )
+        )
+    risks = list(session.exec(select(RiskItem).where(RiskItem.plan_id == source.id)))
+    for r in risks:
+        new_r = RiskItem(
+            plan_id=target.id,  # type: ignore[arg-type]
+            seq=r.seq,
+            process_step=r.process_step,
+            risk=r.risk,
+            level=r.level,
+            published=r.published,
+            control_note=r.control_note,
+            source=r.source,
+        )
+        session.add(new_r)
+        session.flush()
+        for c in session.exec(select(RiskControl).where(RiskControl.risk_item_id == r.id)):
+            session.add(RiskControl(risk_item_id=new_r.id, project_id=projects[c.project_id]))  # type: ignore[arg-type]
+    session.flush()
+    return {"dimensions": len(dims), "projects": len(projects), "risks": len(risks)}
+
+
+# --------------------------------------------------------------------------- approval
+
+
+def submit(session: Session, plan: Plan, *, actor: User) -> Plan:
+    """Send a draft up its chain: the working committee first. Only the latest version of its
+    series, with at least one project."""
+    check_owner(session, actor)
+    latest = versions_of(session, plan.series)[0]
+    if latest.id != plan.id:
+        raise Conflict(f"มีแผนฉบับที่ {latest.version} ที่ใหม่กว่าแล้ว")
+    has_projects = session.exec(
+        select(PlanProject.id).where(PlanProject.plan_id == plan.id).limit(1)
+    ).first()
+    if has_projects is None:
+        raise InvalidInput("แผนนี้ยังไม่มีโครงการ")
+    plan.status = TRANSITIONS.check(plan.status, PlanStatus.in_review)
+    plan.submitted_by_id = actor.id
+    plan.submitted_at = utcnow()
+    session.add(plan)
+    _record(session, plan, "pdca_plan_submitted", actor, name=plan.name)
+    chain = chain_named(get_settings().chains_file, plan.chain)
+    _open_level(session, plan, chain, chain.first())
+    request_flow_run(
+        session,
+        case_type=CASE_TYPE,
+        case_id=plan.id,  # type: ignore[arg-type]
+        parameters={"plan_id": plan.id},
+    )
+    return plan
+
+
+def step_key(plan: Plan, what: str, round: int | None = None) -> str:
+    return f"pdca-plan-{plan.id}-{what}" + (f"-r{round}" if round is not None else "")
+
+
+def _title(plan: Plan, what: str) -> str:
+    return f"{what}: {plan.name} ฉบับที่ {plan.version}"
+
+
+def _open_level(session: Session, plan: Plan, chain: Chain, level: Level) -> HumanStep:
+    top = chain.after(level.key) is None
+    round = plan.returns_count + 1
+    return open_step(
+        session,
+        case_type=CASE_TYPE,
+        case_id=plan.id,  # type: ignore[arg-type]
+        key=step_key(plan, level.key, round),
+        title=_title(plan, f"{level.title}{'อนุมัติและประกาศใช้' if top else 'พิจารณา'}"),
+        assignee=level.assignee(session, division_id=plan.division_id),
+        form=TOP_LEVEL_FORM if top else "chain-decision",
+        allowed_outcomes=list(level.outcomes),
+        due_in_working_days=level.due_working_days,
+        kind=LEVEL_STEP,
+        level=level.key,
+        round=round,
+    )
+
+
+def _open_revision(session: Session, plan: Plan) -> HumanStep:
+    """Back to the officer who submitted it: correct (a new file may replace the content),
+    then resubmit (approve) or withdraw (reject)."""
+    round = plan.returns_count + 1
+    return open_step(
+        session,
+        case_type=CASE_TYPE,
+        case_id=plan.id,  # type: ignore[arg-type]
+        key=step_key(plan, ORIGINATOR, round),
+        title=_title(plan, "แก้ไขแผนและเสนอใหม่"),
+        assignee=Assignee.person(plan.submitted_by_id),  # type: ignore[arg-type]
+        form="chain-decision",
+        allowed_outcomes=[Outcome.approve, Outcome.reject],
+        due_in_working_days=5,
+        kind=REVISION_STEP,
+        level=ORIGINATOR,
+        round=round,
+    )
+
+
+def enacc_deadline(session: Session, plan: Plan, approved_on: date) -> date:
+    """When the plan must be in E-PlanNACC: 30 September before its first fiscal year (the
+    2566–2570 plan: 30 ก.ย. 2565). A revision approved once an earlier version was in force:
+    by the 30 September that ends the fiscal year it was approved in."""
+    statutory = fiscal_year_bounds(plan.fiscal_year_from)[0] - timedelta(days=1)
+    earlier = session.exec(
+        select(Plan.id).where(
+            Plan.series == plan.series,
+            Plan.id != plan.id,
+            col(Plan.approved_at).is_not(None),
+        )
+    ).first()
+    if earlier is None or approved_on <= statutory:
+        return statutory
+    return fiscal_year_bounds(fiscal_year(approved_on))[1]
+
+
+def _open_enacc(session: Session, plan: Plan, now: datetime) -> HumanStep:
+    """The tracked entry in E-PlanNACC, for the Strategy and Budget officers, due at the close
+    of its deadline date."""
+    assert plan.enacc_due_on is not None
+    due_at = datetime.combine(plan.enacc_due_on, ENACC_DUE_TIME, tzinfo=BANGKOK).astimezone(UTC)
+    days = max(0, working_calendar(session).working_days_between(now, due_at))
+    step = open_step(
+        session,
+        case_type=CASE_TYPE,
+        case_id=plan.id,  # type: ignore[arg-type]
+        key=step_key(plan, "enacc"),
+        title=_title(plan, f"บันทึกแผนในระบบ E-PlanNACC ภายใน {thai_date_text(plan.enacc_due_on)}"),
+        assignee=Assignee.holder_of(Position.officer, plan.division_id),
+        form=ENACC_FORM,
+        allowed_outcomes=[Outcome.acknowledge],
+        due_in_working_days=days,
+        kind=ENACC_STEP,
+        now=now,
+    )
+    step.due_at = due_at  # the date the law sets, not a count of working days
+    session.add(step)
+    session.flush()
+    return step
+
+
+def on_step_closed(session: Session, step: HumanStep, decision: Decision) -> None:
+    plan = get_plan(session, step.case_id, lock=True)
+    if step.kind == ENACC_STEP:
+        _record_enacc(session, plan, decision)
+        return
+    chain = chain_named(get_settings().chains_file, plan.chain)
+    outcome = Outcome(str(step.outcome))
+    return_to = None
+    if outcome is Outcome.return_for_revision:
+        # A committee's send-back is the majority's; the closing vote may not carry a target.
+        # The committee is the first level, so the only place below it is the originator.
+        return_to = str(decision.fields.get("return_to") or ORIGINATOR)
+    move = walk(
+        chain, step_kind=step.kind, level_key=step.level, outcome=outcome, return_to=return_to
+    )
+    if move.finish is not None:
+        _finish(session, plan, PlanStatus(move.finish), decision)
+        return
+    if outcome is Outcome.return_for_revision:
+        plan.returns_count += 1
+        session.add(plan)
+        _record(session, plan, "pdca_plan_returned", None, **{"from": step.level, "to": return_to})
+    if move.revise:
+        _open_revision(session, plan)
+    elif move.open_level is not None:
+        if step.kind == REVISION_STEP:
+            _record(session, plan, "pdca_plan_resubmitted", None)
+        _open_level(session, plan, chain, move.open_level)
+
+
+def _finish(session: Session, plan: Plan, status: PlanStatus, decision: Decision) -> None:
+    now = utcnow()
+    plan.status = TRANSITIONS.check(plan.status, status)
+    if status is PlanStatus.approved:
+        announced = decision.fields.get("announced_on")
+        plan.approved_by_id = decision.principal_user_id
+        plan.approved_at = decision.decided_at
+        plan.announced_on = (
+            date.fromisoformat(str(announced))
+            if announced
+            else decision.decided_at.astimezone(BANGKOK).date()
+        )
+        plan.published_at = now
+        plan.enacc_due_on = enacc_deadline(
+            session, plan, decision.decided_at.astimezone(BANGKOK).date()
+        )
+        for earlier in session.exec(
+            select(Plan).where(
+                Plan.series == plan.series,
+                Plan.id != plan.id,
+                Plan.status == PlanStatus.approved,
+            )
+        ):
+            earlier.status = TRANSITIONS.check(earlier.status, PlanStatus.superseded)
+            earlier.finished_at = earlier.finished_at or now
+            session.add(earlier)
+            cancel_open_steps(
+                session,
+                case_type=CASE_TYPE,
+                case_id=earlier.id,  # type: ignore[arg-type]
+                reason=f"แทนที่ด้วยแผนฉบับที่ {plan.version}",
+            )
+            _record(session, earlier, "pdca_plan_superseded", None, by_version=plan.version)
+    else:
+        plan.finished_at = now
+    session.add(plan)
+    session.flush()
+    _record(
+        session,
+        plan,
+        f"pdca_plan_{status.value}",
+        None,
+        decision_id=decision.id,
+        approved_by=plan.approved_by_id,
+        announced_on=plan.announced_on.isoformat() if plan.announced_on else None,
+    )
+    if status is PlanStatus.approved:
+        _open_enacc(session, plan, now)
+        _record(
+            session,
+            plan,
+            "pdca_enacc_due",
+            None,
+            due_on=plan.enacc_due_on.isoformat(),  # type: ignore[union-attr]
+        )
+    submitter = session.get(User, plan.submitted_by_id)
+    if submitter is not None:
+        queue_email(
+            session,
+            dedupe_key=f"pdca-plan-finished:{plan.id}",
+            to=submitter.email,
+            template="pdca_plan_finished",
+            context={"plan": plan, "person": submitter, "decision": decision},
+            case_type=CASE_TYPE,
+            case_id=plan.id,
+        )
+
+
+def _record_enacc(session: Session, plan: Plan, decision: Decision) -> None:
+    submitted = date.fromisoformat(str(decision.fields["submitted_on"]))
+    today = decision.decided_at.astimezone(BANGKOK).date()
+    if submitted > today:
+        raise InvalidInput("วันที่บันทึกในระบบ E-PlanNACC ต้องไม่เกินวันนี้", field="submitted_on")
+    if plan.approved_at is not None and submitted < plan.approved_at.astimezone(BANGKOK).date():
+        if plan.announced_on is None or submitted < plan.announced_on:
+            raise InvalidInput(
+                "วันที่บันทึกในระบบ E-PlanNACC ต้องไม่ก่อนวันที่ประกาศใช้แผน", field="submitted_on"
+            )
+    plan.enacc_submitted_on = submitted
+    plan.enacc_reference = decision.fields.get("reference") or None
+    plan.enacc_recorded_by_id = decision.principal_user_id
+    plan.finished_at = utcnow()
+    session.add(plan)
+    late = plan.enacc_due_on is not None and submitted > plan.enacc_due_on
+    _record(
+        session,
+        plan,
+        "pdca_enacc_recorded",
+        None,
+        submitted_on=submitted.isoformat(),
+        due_on=plan.enacc_due_on.isoformat() if plan.enacc_due_on else None,
+        late=late,
+        reference=plan.enacc_reference,
+    )
+
+
+def enacc_step(session: Session, plan: Plan) -> HumanStep | None:
+    """The plan's E-PlanNACC step, open or done."""
+    return session.exec(
+        select(HumanStep).where(
+            HumanStep.case_type == CASE_TYPE,
+            HumanStep.case_id == plan.id,
+            HumanStep.kind == ENACC_STEP,
+        )
+    ).first()
+
+
+def open_enacc_step(session: Session, plan: Plan) -> HumanStep:
+    step = enacc_step(session, plan)
+    if step is None or step.status != StepStatus.open:
+        raise Conflict("แผนนี้ไม่มีขั้นตอนบันทึกในระบบ E-PlanNACC ที่รอดำเนินการ")
+    return step
+
+
+# --------------------------------------------------------------------------- the engine's hooks
+
+
+def audience(session: Session, case_id: int) -> Audience | None:
+    """The Strategy and Budget division (the plan's own) and whoever made or submitted it;
+    the executives see every case (``domain.engine.visibility``)."""
+    plan = session.get(Plan, case_id)
+    if plan is None:
+        return None
+    people = {plan.created_by_id} | ({plan.submitted_by_id} if plan.submitted_by_id else set())
+    return Audience(user_ids=frozenset(people), division_ids=frozenset({plan.division_id}))
+
+
+def is_finished(session: Session, case_id: int) -> bool:
+    """Done once decided, and for an approved plan once it is recorded in E-PlanNACC."""
+    plan = session.get(Plan, case_id)
+    if plan is None:
+        return True
+    if plan.status == PlanStatus.approved:
+        return plan.enacc_submitted_on is not None
+    return plan.status != PlanStatus.in_review
