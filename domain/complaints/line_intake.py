@@ -34,6 +34,7 @@ from core.db import in_transaction, insert_ignoring_duplicates, utcnow
 from domain.complaints.category_guess import guess_category
 from domain.complaints.intake import complete_intake, receive_complaint
 from domain.complaints.policy import ComplaintPolicy, complaint_policy
+from domain.complaints.service import check_intake_limits
 from domain.engine.calendar import format_thai_date
 from domain.errors import DomainError
 from models.complaint import Channel, Complaint, LineConversation, LineWebhookEvent
@@ -269,9 +270,13 @@ def take_in_line(
             if started:
                 reply = prompt(lacks, minutes=policy.line_conversation_minutes, expired=expired)
             return LineAnswer(None, reply, token)
+        data = complaint_from_conversation(session, conversation)
+        check_intake_limits(  # a flood from one LINE user is held back like the web form's
+            session, client=f"line:{user_id}", phone=data["complainant"].get("phone"), now=at
+        )
         received = receive_complaint(
             session,
-            data=complaint_from_conversation(session, conversation),
+            data=data,
             channel=Channel.line,
             now=at,
             policy=policy,
