@@ -188,8 +188,9 @@ def answer(
         page = error_page(path, text)
         return HTMLResponse(page, status_code=status_code, headers=headers)
     if path.startswith("/open311/"):
-        shaped: Any = [{"code": status_code, "description": body["detail"]}]
-        return JSONResponse(shaped, status_code=status_code, headers=headers)
+        from api.complaints.open311 import error_answer  # api.complaints imports this module
+
+        return error_answer(path, status_code, body["detail"], dict(headers or {}))
     return JSONResponse(body, status_code=status_code, headers=headers)
 
 

@@ -339,8 +339,10 @@ def error_page(path: str, message: str) -> bytes:
 def _refusal_body(path: str, refusal: Refusal) -> tuple[bytes, bytes]:
     """(content type, body) in the shape the caller of this path reads."""
     if path.startswith("/open311/"):
-        data: Any = [{"code": refusal.status, "description": refusal.message}]
-        return b"application/json", json.dumps(data, ensure_ascii=False).encode()
+        from api.complaints.open311 import error_answer  # imported late: api.complaints is big
+
+        shaped = error_answer(path, refusal.status, refusal.message)
+        return shaped.media_type.encode() if shaped.media_type else b"", bytes(shaped.body)
     if is_page(path):
         return b"text/html; charset=utf-8", error_page(path, refusal.message)
     data = {

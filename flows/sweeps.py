@@ -1,5 +1,7 @@
 """Scheduled sweeps (prefect.yaml): deadlines, mail delivery, and repair of lost flow runs."""
 
+from datetime import timedelta
+
 from prefect import flow, get_run_logger
 from sqlmodel import Session
 
@@ -10,6 +12,7 @@ from core.db import get_engine, in_transaction
 from core.settings import check_secret_key, get_settings
 from domain.complaints import service
 from domain.complaints.intake import waiting_intakes
+from domain.engine import throttle
 from domain.engine.deadlines import sweep_deadlines
 
 
@@ -32,6 +35,11 @@ async def deliver_mail() -> int:
     return report.sent + pushed.sent
 
 
+THROTTLE_MEMORY = timedelta(days=1)
+"""Counters of guesses and intake untouched this long are dropped (every limit's window and
+delay is shorter)."""
+
+
 @flow(name="reconcile-flows")
 async def reconcile_flows() -> dict[str, list[str] | int]:
     """Complete complaint intakes no flow has taken up yet, then start missing case runs,
@@ -41,5 +49,11 @@ async def reconcile_flows() -> dict[str, list[str] | int]:
         waiting = waiting_intakes(session)
     intakes = sum(service.complete_intake_of(get_engine(), i) for i in waiting)
     report = await Orchestrator(get_engine()).reconcile()
-    get_run_logger().info("reconcile: %s; complaint intakes completed %d", report, intakes)
-    return {**vars(report), "intakes_completed": intakes}
+    forgotten = throttle.forget_older_than(get_engine(), THROTTLE_MEMORY)
+    get_run_logger().info(
+        "reconcile: %s; complaint intakes completed %d; old throttle counters dropped %d",
+        report,
+        intakes,
+        forgotten,
+    )
+    return {**vars(report), "intakes_completed": intakes, "throttles_forgotten": forgotten}

@@ -1,7 +1,10 @@
-"""Small helpers shared by tests."""
+"""Helpers shared by tests: signing in (API token or page cookie), the CSRF token of a page,
+and moving a memo along its chain."""
 
+import re
 from typing import Any
 
+from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -10,6 +13,7 @@ from domain.memo.rules import create_memo
 from models.memo import Memo, MemoCreate
 from models.people import User
 from models.steps import HumanStep
+from ops.seed import DEMO_PASSWORD
 
 
 def submit_memo(engine: Engine, author: User, chain: str = "memo") -> int:
@@ -49,3 +53,28 @@ def steps_of(engine: Engine, memo_id: int) -> list[HumanStep]:
         return list(
             s.exec(select(HumanStep).where(HumanStep.case_id == memo_id).order_by(HumanStep.id))
         )
+
+
+def login(client: TestClient, username: str) -> dict[str, str]:
+    """Sign in to the JSON API as ``username`` (demo password); the Authorization header."""
+    r = client.post("/api/auth/token", data={"username": username, "password": DEMO_PASSWORD})
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def sign_in(client: TestClient, username: str) -> None:
+    """Sign in to the officers' pages as ``username`` (the login cookie)."""
+    client.cookies.clear()
+    r = client.post(
+        "/pages/login",
+        data={"username": username, "password": DEMO_PASSWORD},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    assert r.headers["location"] == "/pages/inbox"
+
+
+def csrf_of(html: str) -> str:
+    match = re.search(r'name="csrf" value="([0-9a-f]+)"', html)
+    assert match, "no csrf field on the page"
+    return match.group(1)

@@ -12,9 +12,10 @@ from fastapi.templating import Jinja2Templates
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
-from api.complaints.common import client_of, take_in
+from api.complaints.common import take_in
 from api.deps import CaseSyncDep, EngineDep, SessionDep, sync_case_later
 from api.errors import headers_of, status_of
+from api.security import client_of
 from core.settings import PROJECT_ROOT
 from domain.complaints import service
 from domain.complaints.lookups import categories

@@ -11,7 +11,6 @@ from sqlalchemy.engine import Engine
 
 from adapters.orchestrator import CaseSyncQueue
 from api.deps import sync_case_later
-from api.security import client_of  # noqa: F401  (the sender's address, for routes and pages)
 from core.settings import get_settings
 from domain.complaints import service
 from domain.complaints.intake import Registered

@@ -253,9 +253,9 @@ def _status_notes(c: Complaint, merged: dict[int, str]) -> str:
     status = ComplaintStatus(c.status)
     notes = status.thai
     if status == ComplaintStatus.resolved and c.result:
-        notes += f": {c.result}"
+        notes += f": {masked(c.result)}"
     elif status == ComplaintStatus.closed_unresolved and c.close_reason:
-        notes += f": {c.close_reason}"
+        notes += f": {masked(c.close_reason)}"
     elif status == ComplaintStatus.duplicate and c.merged_into_id in merged:
         notes += f" (เรื่องเลขที่ {merged[c.merged_into_id]})"
     return notes

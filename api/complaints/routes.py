@@ -21,13 +21,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, select
 
-from api.complaints.common import (
-    ComplaintReceipt,
-    client_of,
-    json_object,
-    read_uploads,
-    take_in,
-)
+from api.complaints.common import ComplaintReceipt, json_object, read_uploads, take_in
 from api.deps import (
     CaseSyncDep,
     CurrentUser,
@@ -40,6 +34,7 @@ from api.deps import (
 )
 from api.middleware import DOCUMENT_HEADERS, PHOTO_TYPES, photo_headers
 from api.schemas import StepPublic
+from api.security import client_of
 from domain.complaints import service
 from domain.complaints.duplicates import find_duplicates
 from domain.complaints.escalation import meeting_agenda

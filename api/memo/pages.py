@@ -13,9 +13,9 @@ from api.deps import CaseSyncDep, EngineDep, SessionDep, SettingsDep, sync_case_
 from api.errors import status_of
 from api.pages.common import PageUser, csrf_ok, render, templates, thai_validation_messages
 from core.settings import Settings
-from domain.engine.chains import chain_named, load_chains
+from domain.engine.chains import chain_named
 from domain.errors import DomainError
-from domain.memo.rules import CASE_TYPE
+from domain.memo.rules import CASE_TYPE, memo_chains
 from domain.memo.service import propose
 from models.memo import Memo, MemoCreate, MemoStatus
 from models.people import User
@@ -29,7 +29,7 @@ def _memos_context(session: Session, user: User, settings: Settings) -> dict[str
         select(Memo).where(Memo.originator_id == user.id).order_by(col(Memo.id).desc()).limit(20)
     ).all()
     return {
-        "chains": [(c.name, c.title) for c in load_chains(settings.chains_file).values()],
+        "chains": [(c.name, c.title) for c in memo_chains(settings.chains_file)],
         "my_memos": [
             {"memo": m, "status": MemoStatus(m.status).thai, "open": m.status == "in_review"}
             for m in memos

@@ -15,6 +15,7 @@ from domain.engine.chains import (
     Chain,
     Level,
     chain_named,
+    load_chains,
     walk,
 )
 from domain.engine.notify import queue_email
@@ -54,6 +55,17 @@ def step_key(memo_id: int, level_key: str, round: int) -> str:
     return f"memo-{memo_id}-{level_key}-r{round}"
 
 
+MEMO_CHAINS = "memo"
+"""Memos climb the chains whose name starts with this (the others belong to other workflows,
+e.g. ``pdca-plan``)."""
+
+
+def memo_chains(path: Path | None = None) -> list[Chain]:
+    """The chains a memo may be proposed on."""
+    chains = load_chains(path or get_settings().chains_file)
+    return [c for name, c in chains.items() if name.startswith(MEMO_CHAINS)]
+
+
 def create_memo(
     session: Session, *, data: MemoCreate, originator: User, chains_file: Path | None = None
 ) -> Memo:
@@ -61,6 +73,8 @@ def create_memo(
     transaction."""
     if originator.division_id is None:
         raise InvalidInput("ผู้เสนอต้องสังกัดกอง/สำนัก จึงจะเสนอบันทึกข้อความได้")
+    if not data.chain.startswith(MEMO_CHAINS):
+        raise InvalidInput(f"สายการอนุมัติ {data.chain} ไม่ใช่สายของบันทึกข้อความ", field="chain")
     chain = chain_named(chains_file or get_settings().chains_file, data.chain)
     memo = Memo(
         **data.model_dump(), division_id=originator.division_id, originator_id=originator.id

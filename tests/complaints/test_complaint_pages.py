@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from core.db import utcnow
 from models.complaint import Complaint, ComplaintPhoto, ComplaintStatus, PhotoKind
-from tests.test_complaints import (
+from tests.complaints.test_complaints import (
     JPEG,
     PNG,
     complaint_row,
@@ -22,7 +22,7 @@ from tests.test_complaints import (
     login,
     submit_web,
 )
-from tests.test_pages import csrf_of, sign_in
+from tests.helpers import csrf_of, sign_in
 
 
 def step_of(client: TestClient, username: str, complaint_id: int, kind: str) -> dict[str, Any]:

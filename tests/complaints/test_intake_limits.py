@@ -25,7 +25,8 @@ from domain.errors import TooManyRequests
 from models.complaint import Channel, Complaint
 from models.outbox import OutboxEmail
 from ops.smtp_capture import SmtpCapture
-from tests.test_complaints import complaint_row, decide, form, login
+from tests.complaints.test_complaints import complaint_row, decide, form
+from tests.helpers import login
 
 TRY_AGAIN = "กรุณาลองใหม่อีกครั้งในอีก"
 
@@ -149,7 +150,7 @@ def test_concurrent_senders_from_one_client_get_exactly_the_limit(engine, seeded
 
 
 def test_citizen_page_shows_the_limit_in_the_form(client, engine):
-    from tests.test_citizen_pages import fields
+    from tests.complaints.test_citizen_pages import fields
 
     for i in range(10):
         p = person(i)
@@ -166,7 +167,7 @@ def test_citizen_page_shows_the_limit_in_the_form(client, engine):
 
 
 def test_open311_is_limited_per_client(client, engine):
-    from tests.test_open311 import report
+    from tests.complaints.test_open311 import report
 
     for i in range(10):
         p = person(i)

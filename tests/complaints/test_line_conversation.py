@@ -43,8 +43,9 @@ from models.outbox import OutboxEmail, OutboxStatus
 from models.people import User
 from ops.seed_complaints import seed_complaints
 from ops.smtp_capture import free_port
-from tests.test_complaints import JPEG, decide, login
-from tests.test_line import IMAGE, LOCATION, TEXT, USER, body, event, sign
+from tests.complaints.test_complaints import JPEG, decide
+from tests.complaints.test_line import IMAGE, LOCATION, TEXT, USER, body, event, sign
+from tests.helpers import login
 
 TOKEN = "test-channel-access-token"
 

@@ -23,8 +23,8 @@ from core.settings import get_settings
 from models.complaint import Complaint
 from ops.run import LocalSystem, Ports
 from ops.smtp_capture import free_port
-from tests.test_complaints import work_to_resolved
-from tests.test_open311 import report
+from tests.complaints.test_complaints import work_to_resolved
+from tests.complaints.test_open311 import report
 
 V2 = "/open311/v2"
 SPEC = "http://wiki.open311.org/GeoReport_v2"

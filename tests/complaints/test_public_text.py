@@ -23,7 +23,8 @@ from domain.complaints.privacy import (
 from domain.engine import audit
 from domain.errors import NotEntitled
 from models.complaint import Complaint
-from tests.test_complaints import complaint_row, form, login, submit_web
+from tests.complaints.test_complaints import complaint_row, form, submit_web
+from tests.helpers import login
 
 THAI_TEXT = (
     "นายสมชาย ใจดี เบอร์ 081-234-5678 บ้านเลขที่ 12 เลขบัตร 1-1002-00123-45-6 อีเมล somchai@example.com"
@@ -182,7 +183,7 @@ def test_only_the_centre_releases_a_summary(client, engine, seeded):
 
 
 def test_open311_request_shows_no_contact_in_its_description(client, engine):
-    from tests.test_open311 import report
+    from tests.complaints.test_open311 import report
 
     r = client.post(
         "/open311/v2/requests.json",

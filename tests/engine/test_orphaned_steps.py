@@ -17,8 +17,8 @@ from models.audit import AuditEntry
 from models.outbox import OutboxEmail
 from models.people import User
 from models.steps import Decision, HumanStep, NoticeKind, StepNotice, StepStatus
+from tests.complaints.test_complaints import complaint_row, decide, submit_web
 from tests.helpers import act, open_step, submit_memo
-from tests.test_complaints import complaint_row, decide, submit_web
 
 POLICY = SweepPolicy(remind_before=timedelta(hours=24), escalate_after_working_days=2)
 NOBODY_IN_KY = "ไม่มีผู้ดำรงตำแหน่งหัวหน้าฝ่ายในกองยุทธศาสตร์และงบประมาณที่ใช้งานอยู่"

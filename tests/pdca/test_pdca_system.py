@@ -5,7 +5,7 @@ import pytest
 
 from ops.run import LocalSystem
 from tests.pdca.helpers import PLAN_CSV, RISKS_CSV
-from tests.test_system import Officer, completed, paused_on, wait_for
+from tests.system.test_system import Officer, completed, paused_on, wait_for
 
 pytestmark = pytest.mark.slow
 CASE = "pdca-plan"

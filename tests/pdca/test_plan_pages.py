@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from domain.pdca import service
 from models.pdca import Plan, PlanStatus
 from models.people import User
+from tests.helpers import csrf_of, login, sign_in
 from tests.pdca.helpers import (
     INDICATORS_CSV,
     PLAN_CSV,
@@ -23,8 +24,6 @@ from tests.pdca.helpers import (
     open_step,
     plan,
 )
-from tests.test_complaints import login
-from tests.test_pages import csrf_of, sign_in
 
 FILES = {
     "projects": ("anticorruption_plan_2566_2570.csv", PLAN_CSV, "text/csv"),

@@ -36,8 +36,7 @@ from models.memo import Memo, MemoCreate
 from models.people import User
 from models.steps import HumanStep, StepStatus
 from ops import backup
-from ops.seed import DEMO_PASSWORD
-from tests.helpers import act
+from tests.helpers import act, login
 
 COMPLAINT_FORM = {
     "category": "street-light",
@@ -92,10 +91,6 @@ def run_cli(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def login(client: TestClient, username: str) -> dict[str, str]:
-    r = client.post("/api/auth/token", data={"username": username, "password": DEMO_PASSWORD})
-    assert r.status_code == 200, r.text
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
 def decide_in_inbox(

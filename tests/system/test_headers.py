@@ -26,8 +26,8 @@ from api import middleware
 from api.middleware import CSP, DOCUMENT_CSP
 from models.people import User
 from ops.smtp_capture import free_port
-from tests.helpers import submit_memo
-from tests.test_complaints import JPEG, form, login
+from tests.complaints.test_complaints import JPEG, form
+from tests.helpers import login, submit_memo
 
 SECURITY = {
     "content-security-policy": CSP,

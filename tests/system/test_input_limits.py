@@ -35,7 +35,8 @@ from models.complaint import Complaint
 from models.memo import Memo
 from models.people import ActingAssignment
 from ops.smtp_capture import free_port
-from tests.test_complaints import PNG, form, login
+from tests.complaints.test_complaints import PNG, form
+from tests.helpers import login
 
 THAI = re.compile(r"[\u0E00-\u0E7F]")
 MB = 1024 * 1024

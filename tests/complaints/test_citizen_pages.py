@@ -13,7 +13,7 @@ from domain.complaints.lookups import by_number
 from domain.complaints.notices import rating_token
 from domain.complaints.pin import check_pin
 from models.complaint import Complaint, ComplaintPhoto, ComplaintRating, ComplaintStatus
-from tests.test_complaints import JPEG, PNG, complaint_row, work_to_resolved
+from tests.complaints.test_complaints import JPEG, PNG, complaint_row, work_to_resolved
 
 NUMBER = re.compile(r"KKC-25\d\d-\d{6}")
 NOT_FOUND = "ไม่พบเรื่องหรือรหัส PIN ไม่ถูกต้อง"

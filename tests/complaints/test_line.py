@@ -25,7 +25,7 @@ from domain.complaints.category_guess import guess_category
 from models.complaint import Channel, Complaint, LineConversation, LineWebhookEvent
 from models.people import User
 from ops.seed_complaints import seed_complaints
-from tests.test_complaints import work_to_resolved
+from tests.complaints.test_complaints import work_to_resolved
 
 SECRET = "test-channel-secret"
 USER = "U4af4980629aaaaaaaaaaaaaaaaaaaaaa"

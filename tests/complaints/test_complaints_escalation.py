@@ -17,7 +17,8 @@ from models.chase import AgendaItem, ChaseNotice
 from models.complaint import Channel, Complaint, NoticeStage
 from models.outbox import OutboxEmail
 from models.steps import HumanStep, StepStatus
-from tests.test_complaints import complaint_row, decide, login, submit_web
+from tests.complaints.test_complaints import complaint_row, decide, submit_web
+from tests.helpers import login
 
 
 def sweep(engine: Engine, now: datetime) -> dict[str, int]:

@@ -4,20 +4,12 @@ concurrent deciders, and validates the form before anything moves."""
 import threading
 from datetime import timedelta
 
-from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from core.db import utcnow
 from models.people import ActingAssignment
 from models.steps import Decision, StepStatus
-from ops.seed import DEMO_PASSWORD
-from tests.helpers import act, open_step, steps_of, submit_memo
-
-
-def login(client: TestClient, username: str) -> dict[str, str]:
-    r = client.post("/api/auth/token", data={"username": username, "password": DEMO_PASSWORD})
-    assert r.status_code == 200, r.text
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+from tests.helpers import act, login, open_step, steps_of, submit_memo
 
 
 def test_wrong_password_and_no_token(client, people):

@@ -11,7 +11,7 @@ from sqlmodel import Session, func, select
 
 from domain.engine.calendar import BANGKOK
 from models.complaint import Channel, Complaint, ComplaintStatus
-from tests.test_complaints import work_to_resolved
+from tests.complaints.test_complaints import work_to_resolved
 
 SERVICE_KEYS = {
     "service_code",

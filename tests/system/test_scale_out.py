@@ -12,7 +12,7 @@ import pytest
 
 from ops.run import LocalSystem, Ports
 from ops.smtp_capture import free_port
-from tests.test_system import Officer, completed, wait_for
+from tests.system.test_system import Officer, completed, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 

@@ -22,7 +22,7 @@ from domain.engine import audit
 from models.complaint import Channel, Complaint
 from models.outbox import OutboxEmail
 from models.steps import CaseRun, HumanStep, StepStatus
-from tests.test_complaints import form
+from tests.complaints.test_complaints import form
 
 
 def receive(engine: Engine, now: datetime | None = None) -> Registered:

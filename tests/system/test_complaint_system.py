@@ -10,11 +10,11 @@ from typing import Any
 import httpx
 import pytest
 
-import tests.test_system as base
+import tests.system.test_system as base
 from adapters.mailbox import CapturedMail, read_mailbox
 from ops.run import LocalSystem
 from ops.seed import DEMO_PASSWORD
-from tests.test_system import wait_for
+from tests.system.test_system import wait_for
 
 pytestmark = pytest.mark.slow
 

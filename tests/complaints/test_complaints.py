@@ -25,6 +25,7 @@ from models.complaint import (
 )
 from models.outbox import OutboxEmail
 from models.steps import HumanStep, StepStatus
+from tests.helpers import login
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
 JPEG = b"\xff\xd8\xff\xe0" + b"\x10" * 200
@@ -32,10 +33,6 @@ WEBP = b"RIFF\x00\x00\x00\x00WEBPVP8 " + b"\x00" * 100
 THAI = re.compile(r"[\u0E00-\u0E7F]")
 
 
-def login(client: TestClient, username: str) -> dict[str, str]:
-    r = client.post("/api/auth/token", data={"username": username, "password": "demo1234"})
-    assert r.status_code == 200, r.text
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
 def form(**over: Any) -> dict[str, Any]:

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -28,6 +27,7 @@ from models.outbox import OutboxEmail
 from models.people import Division, User
 from ops.seed_complaints import seed_complaints
 from ops.smtp_capture import SmtpCapture
+from tests.helpers import login
 
 S = ComplaintStatus
 
@@ -204,10 +204,6 @@ def test_csv_parses_with_thai_headers(engine, seeded):
 # --------------------------------------------------------------------------- the API
 
 
-def login(client: TestClient, username: str) -> dict[str, str]:
-    r = client.post("/api/auth/token", data={"username": username, "password": "demo1234"})
-    assert r.status_code == 200, r.text
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
 URL = "/api/complaints/reports/monthly"

@@ -7,33 +7,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from api.main import app
 from core.settings import PROJECT_ROOT
 from models.steps import Decision, StepStatus
 from ops.seed import DEMO_PASSWORD
-from tests.helpers import act, memo, open_step, submit_memo
+from tests.helpers import act, csrf_of, memo, open_step, sign_in, submit_memo
 
 CHROMIUM = "/usr/bin/chromium"
-
-
-def sign_in(client: TestClient, username: str) -> None:
-    client.cookies.clear()
-    r = client.post(
-        "/pages/login",
-        data={"username": username, "password": DEMO_PASSWORD},
-        follow_redirects=False,
-    )
-    assert r.status_code == 303, r.text
-    assert r.headers["location"] == "/pages/inbox"
-
-
-def csrf_of(html: str) -> str:
-    match = re.search(r'name="csrf" value="([0-9a-f]+)"', html)
-    assert match, "no csrf field on the page"
-    return match.group(1)
 
 
 def test_login_bad_and_good(client, people):
