@@ -13,13 +13,14 @@ from sqlmodel import Session, col, select
 from api.deps import CaseSyncDep, EngineDep, SessionDep, SettingsDep, sync_case_later
 from api.errors import status_of
 from api.pages.common import PageUser, csrf_ok, error_page, render, templates, users_by_id
-from api.pdca.routes import export_response, may_read, read_upload, readable_plan
+from api.pdca.common import export_response, read_upload
 from core.db import utcnow
 from domain.engine.steps import open_steps_of_case
 from domain.errors import DomainError, NotEntitled
 from domain.pdca import rules, service
 from domain.pdca.money import baht_text
 from domain.pdca.plan_import import ImportRefused
+from domain.pdca.rules import may_read, readable_plan
 from domain.pdca.summary import MIN_PUBLISHED_RISKS, plan_view
 from models.pdca import Plan, PlanStatus, RiskLevel, TargetOperator
 from models.people import User

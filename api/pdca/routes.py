@@ -6,25 +6,23 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, BackgroundTasks, File, Form, Query, UploadFile, status
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, select
 
 from api.deps import CaseSyncDep, CurrentUser, EngineDep, SessionDep, sync_case_later
+from api.pdca.common import export_response, read_upload
 from api.schemas import StepPublic
-from domain.engine.visibility import can_view
-from domain.errors import InvalidInput, NotEntitled
-from domain.pdca import export, rules, service
+from domain.errors import InvalidInput
+from domain.pdca import rules, service
 from domain.pdca.money import baht_plain
-from domain.pdca.plan_import import MAX_BYTES
+from domain.pdca.rules import may_read, readable_plan
 from domain.pdca.summary import PlanView, plan_view
 from models.pdca import ImportDiscrepancy, Plan, PlanProject, PlanStatus
-from models.people import User
 from models.steps import HumanStep
 
 router = APIRouter(prefix="/api/pdca", tags=["pdca"])
 
-PUBLIC_STATUSES = frozenset({PlanStatus.approved, PlanStatus.superseded})
 """Approved versions are published: any officer may read them (the public page too)."""
 
 
@@ -169,23 +167,6 @@ def _discrepancies(session: Session, rows: list[ImportDiscrepancy]) -> list[Disc
     ]
 
 
-def may_read(session: Session, user: User, plan: Plan) -> bool:
-    """Published versions: every officer; the others: the plan's audience (the engine's rule)."""
-    return plan.status in PUBLIC_STATUSES or can_view(
-        session,
-        user=user,
-        case_type=rules.CASE_TYPE,
-        case_id=plan.id,  # type: ignore[arg-type]
-    )
-
-
-def readable_plan(session: Session, user: User, plan_id: int) -> Plan:
-    plan = rules.get_plan(session, plan_id)
-    if not may_read(session, user, plan):
-        raise NotEntitled("ท่านไม่มีสิทธิ์ดูแผนฉบับนี้")
-    return plan
-
-
 def detail_of(session: Session, view: PlanView) -> PlanDetail:
     steps = session.exec(
         select(HumanStep)
@@ -254,16 +235,6 @@ def detail_of(session: Session, view: PlanView) -> PlanDetail:
         ],
         steps=[StepPublic.model_validate(s) for s in steps],
     )
-
-
-async def read_upload(upload: UploadFile | None, what: str) -> bytes | None:
-    """An uploaded file's bytes (None for no file); a file over the limit is refused."""
-    if upload is None or not upload.filename:
-        return None
-    data = await upload.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise InvalidInput(f"ไฟล์{what}ใหญ่เกิน 2 MB", field=what)
-    return data
 
 
 @router.get("/plans", response_model=list[PlanPublic])
@@ -356,21 +327,6 @@ def record_enacc(
     with Session(engine) as session:
         plan = rules.get_plan(session, plan_id)
     return EnaccReceipt(plan=PlanPublic.of(plan), step=StepPublic.model_validate(result.step))
-
-
-def export_response(view: PlanView, format: str) -> Response:
-    if format == "json":
-        return JSONResponse(
-            export.plan_json(view),
-            headers={
-                "Content-Disposition": f'attachment; filename="{export.filename(view, "json")}"'
-            },
-        )
-    return Response(
-        content=export.plan_csv(view).encode("utf-8"),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{export.filename(view, "csv")}"'},
-    )
 
 
 @router.get("/plans/{plan_id}/export")

@@ -30,6 +30,7 @@ from domain.engine.registry import Audience
 from domain.engine.runs import request_flow_run
 from domain.engine.statemachine import Transitions
 from domain.engine.steps import Assignee, cancel_open_steps, open_step, open_steps_of_case
+from domain.engine.visibility import can_view
 from domain.errors import Conflict, InvalidInput, NotEntitled, NotFound
 from domain.pdca.forms import ENACC_FORM, TOP_LEVEL_FORM
 from domain.pdca.plan_import import ParsedPlan, clear_content, store_content
@@ -649,3 +650,24 @@ def is_finished(session: Session, case_id: int) -> bool:
     if plan.status == PlanStatus.approved:
         return plan.enacc_submitted_on is not None
     return plan.status != PlanStatus.in_review
+
+
+PUBLIC_STATUSES = frozenset({PlanStatus.approved, PlanStatus.superseded})
+"""Versions every officer may read (and the public page shows the approved one)."""
+
+
+def may_read(session: Session, user: User, plan: Plan) -> bool:
+    """Published versions: every officer; the others: the plan's audience (the engine's rule)."""
+    return plan.status in PUBLIC_STATUSES or can_view(
+        session,
+        user=user,
+        case_type=CASE_TYPE,
+        case_id=plan.id,  # type: ignore[arg-type]
+    )
+
+
+def readable_plan(session: Session, user: User, plan_id: int) -> Plan:
+    plan = get_plan(session, plan_id)
+    if not may_read(session, user, plan):
+        raise NotEntitled("ท่านไม่มีสิทธิ์ดูแผนฉบับนี้")
+    return plan
