@@ -620,6 +620,9 @@ def main() -> None:
   เอกสาร API (docs)             {system.api_url}/docs
   Prefect UI (flows, pauses)    http://127.0.0.1:{system.ports.prefect}
   จดหมายที่ส่งออก (captured mail)  {system.api_url}/pages/mail  (files: {var_dir / "mail"})
+  ประชาชน (citizens)            {system.api_url}/complaints/new · /complaints/track
+  แผนป้องกันการทุจริต (public)    {system.api_url}/pdca/plan
+  Open311 GeoReport v2          {system.api_url}/open311/v2/services.json (or .xml)
   ผู้ใช้ตัวอย่าง (demo users, password {DEMO_PASSWORD}):
 {demo_users()}
   logs: {var_dir}/*.log        stop: Ctrl-C (or kill {os.getpid()})

@@ -75,6 +75,8 @@ DEMO_ROLES: list[tuple[str, list[str]]] = [
     ("ผอ.สำนัก (รับรายงานผลเรื่องร้องเรียน)", ["pornthip", "wanna", "sompong", "ratana"]),
     ("เสนอบันทึกข้อความ", ["somchai", "suda"]),
     ("อนุมัติบันทึกข้อความ", ["wichai", "malee", "prasert", "kanya", "anan"]),
+    ("แผนป้องกันการทุจริต (PDCA): นำเข้า เสนอแผน", ["somchai", "suda"]),
+    ("คณะทำงานจัดทำแผนป้องกันการทุจริต", ["ratana", "pornthip", "wanna", "sompong", "wichai"]),
     ("ผู้บริหาร", ["mayor"]),
 ]
 
