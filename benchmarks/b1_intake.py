@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
-from api.complaints.routes import FORM_EXAMPLE
+from api.complaints.common import FORM_EXAMPLE
 from benchmarks.common import Row, log, median, new_system, pct, wait_for
 
 GOAL_RATE = 200.0

@@ -1,15 +1,16 @@
-"""The complaint's routes and pages: officers' JSON (/api/complaints), the monthly report,
-Open311 GeoReport v2, the LINE webhook, the citizens' pages (/complaints) and the officers'
-pages (/pages/complaints, and the complaint on its steps' pages)."""
+"""The complaint's routes and pages: the public and the officers' JSON (/api/complaints), the
+monthly report, Open311 GeoReport v2, the LINE webhook, the citizens' pages (/complaints) and
+the officers' pages (/pages/complaints, and the complaint on its steps' pages)."""
 
 from fastapi import FastAPI
 
-from api.complaints import citizen_pages, line, open311, pages, report, routes
+from api.complaints import citizen_pages, line, open311, pages, public_routes, report, routes
 from api.workflows import WorkflowPages
 
 
 def install(app: FastAPI) -> None:
     app.include_router(report.router)  # before routes: /api/complaints/reports is no id
+    app.include_router(public_routes.router)
     app.include_router(routes.router)
     app.include_router(open311.router)
     app.include_router(line.router)

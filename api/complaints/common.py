@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import BackgroundTasks, UploadFile
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.engine import Engine
 
 from adapters.orchestrator import CaseSyncQueue
@@ -19,6 +19,27 @@ from domain.complaints.states import CASE_TYPE
 from domain.engine.calendar import format_thai_date
 from domain.errors import InvalidInput
 from models.complaint import Channel, ComplaintStatus, PhotoData
+
+
+class WithdrawIn(BaseModel):
+    """A withdrawal: number and PIN from the complainant, or a reason the centre records."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    number: str | None = Field(default=None, max_length=32)
+    pin: str | None = Field(default=None, max_length=12)
+    reason: str = Field(default="", max_length=2000)
+
+
+FORM_EXAMPLE = {
+    "category": "street-light",
+    "description": "ไฟฟ้าส่องสว่างหน้าบ้านเลขที่ 12 ดับมา 3 คืนแล้ว",
+    "address": "ซอยมิตรภาพ 5 ถนนมิตรภาพ ต.ในเมือง อ.เมืองขอนแก่น",
+    "latitude": 16.4419,
+    "longitude": 102.8360,
+    "complainant": {"name": "นายสมหมาย ใจงาม", "phone": "0812345678", "email": None},
+    "photos": [],
+}
 
 
 class ComplaintReceipt(BaseModel):
