@@ -42,13 +42,19 @@ def flow_run_of(system: LocalSystem, case_id: int, case_type: str = "memo") -> d
 
 
 def wait_for(predicate, timeout: float = 120, what: str = "condition"):
+    """Poll ``predicate`` until it holds. A poll that Prefect's server (SQLite, two busy
+    cores) is too slow to answer is "not yet", not a failure; the deadline still holds."""
     deadline = time.monotonic() + timeout
+    last_error: Exception | None = None
     while time.monotonic() < deadline:
-        value = predicate()
+        try:
+            value = predicate()
+        except httpx.TransportError as exc:
+            last_error, value = exc, None
         if value:
             return value
         time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
+    raise AssertionError(f"timed out waiting for {what} (last transport error: {last_error!r})")
 
 
 def completed(system: LocalSystem, case_id: int, case_type: str = "memo") -> bool:
