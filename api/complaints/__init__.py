@@ -4,7 +4,7 @@ the officers' pages (/pages/complaints, and the complaint on its steps' pages)."
 
 from fastapi import FastAPI
 
-from api.complaints import citizen_pages, line, open311, pages, public_routes, report, routes
+from api.complaints import citizen_pages, line, open311, pages, panel, public_routes, report, routes
 from api.workflows import WorkflowPages
 
 
@@ -20,7 +20,7 @@ def install(app: FastAPI) -> None:
 
 PAGES = WorkflowPages(
     install=install,
-    case_panel=pages.case_panel,
-    field_choices=pages.field_choices,
+    case_panel=panel.case_panel,
+    field_choices=panel.field_choices,
     nav=(("/pages/complaints", "เรื่องร้องเรียน"),),
 )
