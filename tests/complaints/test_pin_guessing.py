@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from api.deps import get_db_engine, get_orchestrator
 from api.main import app, create_app
-from core.db import make_engine
+from core.db import make_engine, utcnow
 from core.settings import get_settings
 from domain.complaints.pin import REFUSED, canonical_number, check_pin
 from domain.errors import NotFound, TooManyRequests
@@ -228,12 +228,15 @@ def test_check_pin_in_the_domain_waits_then_lets_in(
 
 def test_concurrent_wrong_tries_cannot_slip_in_together(client: TestClient, engine: Engine) -> None:
     """Each try is admitted and counted in one locked transaction: of a burst of parallel
-    guesses only the free ones and the one that starts the delay are compared."""
+    guesses only the free ones and the one that starts the delay are compared. The burst
+    shares one clock reading: on a slow machine the last threads would otherwise start after
+    the first delay (2 s) has run out, and be admitted as the schedule allows."""
     number, pin = submit(client)
+    now = utcnow()
 
     def guess(n: int) -> str:
         try:
-            check_pin(engine, number=number, pin=f"{n:06d}", client=f"10.0.0.{n}")
+            check_pin(engine, number=number, pin=f"{n:06d}", client=f"10.0.0.{n}", now=now)
         except NotFound:
             return "compared"
         except TooManyRequests:
