@@ -1,6 +1,7 @@
 """What each installed workflow adds to the API and the officers' pages, built from the same
 explicit list as the domain registry (``domain.engine.registry.INSTALLED``): the package
-``api.<name>`` exposes ``PAGES``, a ``WorkflowPages``."""
+``api.<name>`` exposes ``PAGES``, a ``WorkflowPages`` (or, for a package with several
+workflows, a mapping from case type to each one's ``WorkflowPages``)."""
 
 import importlib
 from collections.abc import Callable, Mapping
@@ -11,7 +12,7 @@ from fastapi import FastAPI
 from markupsafe import Markup
 from sqlmodel import Session
 
-from domain.engine.registry import INSTALLED
+from domain.engine.registry import INSTALLED, workflows_of
 from models.people import User
 from models.steps import HumanStep
 
@@ -32,14 +33,21 @@ class WorkflowPages:
 
 @cache
 def installed_pages() -> Mapping[str, WorkflowPages]:
-    """Each installed workflow's pages by case type."""
+    """Each installed workflow's pages by case type. A package with several workflows
+    (``WORKFLOWS``) exposes ``PAGES`` as a mapping from case type to its pages."""
     found = {}
     for name in INSTALLED:
-        case_type = importlib.import_module(f"domain.{name}").WORKFLOW.case_type
-        found[case_type] = importlib.import_module(f"api.{name}").PAGES
+        pages = importlib.import_module(f"api.{name}").PAGES
+        for workflow in workflows_of(name):
+            found[workflow.case_type] = (
+                pages[workflow.case_type] if isinstance(pages, Mapping) else pages
+            )
     return found
 
 
 def install_all(app: FastAPI) -> None:
+    installed = set()
     for pages in installed_pages().values():
-        pages.install(app)
+        if id(pages) not in installed:  # one package's pages may serve several case types
+            installed.add(id(pages))
+            pages.install(app)

@@ -1,9 +1,11 @@
 """The workflows installed in this system, from one explicit list.
 
 Each workflow is a package ``domain.<name>`` that exposes ``WORKFLOW`` (a ``Workflow``): what
-the engine needs of it. The API, the flows and ``ops`` all build the registry from
-``INSTALLED`` through ``installed()``, so no process depends on which modules it happened to
-import first. Adding a workflow: write its package, add its name here."""
+the engine needs of it; a package whose process has several kinds of case (PDCA: the plan, a
+reporting round) exposes ``WORKFLOWS``, a tuple of them, instead. The API, the flows and
+``ops`` all build the registry from ``INSTALLED`` through ``installed()``, so no process
+depends on which modules it happened to import first.
+Adding a workflow: write its package, add its name here."""
 
 import importlib
 from collections.abc import Callable, Mapping
@@ -65,17 +67,22 @@ class Workflow:
     steps (``domain.engine.deadlines``); None or nobody: the permanent secretary."""
 
 
+def workflows_of(name: str) -> tuple[Workflow, ...]:
+    """The workflows package ``domain.<name>`` exposes (``WORKFLOWS``, or its one ``WORKFLOW``)."""
+    package = importlib.import_module(f"domain.{name}")
+    return tuple(getattr(package, "WORKFLOWS", None) or (package.WORKFLOW,))
+
+
 @cache
 def installed() -> Mapping[str, Workflow]:
     """Every installed workflow by case type; checks that names do not collide."""
     found: dict[str, Workflow] = {}
     forms: dict[str, str] = dict.fromkeys(ENGINE_FORMS, "engine")
-    for name in INSTALLED:
-        workflow: Workflow = importlib.import_module(f"domain.{name}").WORKFLOW
+    for workflow, name in ((w, package) for package in INSTALLED for w in workflows_of(package)):
         if workflow.case_type in found:
             raise ValueError(f"workflow {name}: case type {workflow.case_type!r} taken")
         for form in workflow.forms:
-            if form in forms:
+            if form in forms and forms[form] != name:  # a package's workflows may share forms
                 raise ValueError(f"workflow {name}: form {form!r} taken by {forms[form]}")
             forms[form] = name
         found[workflow.case_type] = workflow

@@ -58,12 +58,15 @@ def open_step(
     kind: str,
     form: str = "decision",
     allowed_outcomes: list[Outcome],
-    due_in_working_days: int,
+    due_in_working_days: int = 0,
+    due_at: datetime | None = None,
     level: str | None = None,
     round: int = 1,
     now: datetime | None = None,
 ) -> HumanStep:
-    """Open a step, or return the one already opened under ``key`` (safe to repeat)."""
+    """Open a step, or return the one already opened under ``key`` (safe to repeat). Due
+    ``due_in_working_days`` on the working calendar, or at ``due_at`` where a date is set by
+    rule rather than counted (a statutory deadline, the end of a reporting month)."""
     if not PAUSE_KEY.fullmatch(key):
         raise ValueError(f"step key {key!r}: only a-z, 0-9 and '-' (Prefect pause keys)")
     existing = session.exec(select(HumanStep).where(HumanStep.key == key)).first()
@@ -71,7 +74,8 @@ def open_step(
         return existing
     form_class(form)
     now = now or utcnow()
-    due_at = working_calendar(session).add_working_days(now, due_in_working_days)
+    if due_at is None:
+        due_at = working_calendar(session).add_working_days(now, due_in_working_days)
     step = HumanStep(
         case_type=case_type,
         case_id=case_id,

@@ -24,7 +24,6 @@ from domain.engine.chains import (
     chain_named,
     walk,
 )
-from domain.engine.deadlines import working_calendar
 from domain.engine.notify import queue_email
 from domain.engine.registry import Audience
 from domain.engine.runs import request_flow_run
@@ -465,8 +464,7 @@ def _open_enacc(session: Session, plan: Plan, now: datetime) -> HumanStep:
     of its deadline date."""
     assert plan.enacc_due_on is not None
     due_at = datetime.combine(plan.enacc_due_on, ENACC_DUE_TIME, tzinfo=BANGKOK).astimezone(UTC)
-    days = max(0, working_calendar(session).working_days_between(now, due_at))
-    step = open_step(
+    return open_step(
         session,
         case_type=CASE_TYPE,
         case_id=plan.id,  # type: ignore[arg-type]
@@ -475,14 +473,10 @@ def _open_enacc(session: Session, plan: Plan, now: datetime) -> HumanStep:
         assignee=Assignee.holder_of(Position.officer, plan.division_id),
         form=ENACC_FORM,
         allowed_outcomes=[Outcome.acknowledge],
-        due_in_working_days=days,
+        due_at=due_at,  # the date the law sets, not a count of working days
         kind=ENACC_STEP,
         now=now,
     )
-    step.due_at = due_at  # the date the law sets, not a count of working days
-    session.add(step)
-    session.flush()
-    return step
 
 
 def on_step_closed(session: Session, step: HumanStep, decision: Decision) -> None:
