@@ -87,6 +87,11 @@ UPLOAD_ROUTES = tuple(
         r"/pages/complaints/[^/]+/evidence",
         r"/api/pdca/plans/import",  # CSV files, 2 MB each (domain.pdca.plan_import.MAX_BYTES)
         r"/pages/pdca/import",
+        r"/api/pdca/rounds/(reports/)?[^/]+/import",  # round results, CSV or XLSX, 2 MB
+        r"/api/pdca/history/import",
+        r"/pages/pdca/rounds/(reports/)?[^/]+/import",
+        r"/(api|pages)/screening/rounds/[^/]+/imports",  # nominations, CSV or XLSX, 10 MB
+        r"/(api|pages)/pdca/reports/[^/]+/evidence",  # a round's evidence file, 5 MB
     )
 )
 """Routes that take files (POST): the upload limit; every other route has the small one. A

@@ -23,6 +23,8 @@ BENCHMARKS = {
     "b3": "benchmarks.b3_throughput",
     "b4": "benchmarks.b4_waiting_at_scale",
     "b5": "benchmarks.b5_deadline_sweep",
+    "b6": "benchmarks.b6_pdca_round",  # a PDCA reporting round and its consolidated report
+    "b7": "benchmarks.b7_screening_round",  # a screening round of 2,900: assess → letters
     "pg": "benchmarks.scale_out",  # B2 and B3 on PostgreSQL with two workers
 }
 DOC = PROJECT_ROOT / "docs" / "benchmarks.md"

@@ -28,6 +28,12 @@ class Settings(BaseSettings):
         f"{MIN_SECRET_KEY_LENGTH} random characters outside development.",
     )
     token_ttl_hours: int = 12
+    integrity_keys: str = Field(
+        default="",
+        description="KKM_INTEGRITY_KEYS: keys sealing the corruption-report channel, "
+        "comma-separated, the first seals (domain/integrity/sealing.py); unset: derived from "
+        "the secret key.",
+    )
 
     # Guessing (domain.engine.guessing): so many wrong tries in the window are free, then a
     # delay that starts at guess_base_delay_seconds and doubles up to guess_max_delay_minutes.

@@ -14,8 +14,17 @@ from models.complaint import (
     LineConversation,
     LineWebhookEvent,
 )
+from models.integrity import IntegrityFile, IntegrityMessage, IntegrityReport, SealedMove
 from models.line_push import LinePush
 from models.memo import Memo, MemoStatus
+from models.model_subdistrict import (
+    AssessmentAnswer,
+    ModelSubdistrict,
+    SelfAssessment,
+    SubdistrictActivity,
+    SubdistrictAnnualReport,
+    SubdistrictPlanItem,
+)
 from models.outbox import OutboxEmail, OutboxStatus
 from models.pdca import (
     ImportDiscrepancy,
@@ -28,6 +37,16 @@ from models.pdca import (
     RiskControl,
     RiskItem,
 )
+from models.pdca_act import CarryOverProposal, Lesson, PlanCycle
+from models.pdca_orders import AppointmentOrder, OrderMember
+from models.pdca_report import ConsolidatedReport, ConsolidatedStatus
+from models.pdca_round import (
+    DivisionReport,
+    IndicatorResult,
+    ProjectResult,
+    ReportingRound,
+    ResultEvidence,
+)
 from models.people import (
     ActingAssignment,
     Committee,
@@ -36,6 +55,36 @@ from models.people import (
     Division,
     Position,
     User,
+)
+from models.readlog import ReadLogEntry
+from models.screening import (
+    Candidate,
+    Community,
+    CommunityList,
+    Household,
+    Nomination,
+    Person,
+    School,
+    ScreeningImport,
+    ScreeningRound,
+)
+from models.screening_assessment import (
+    Assessment,
+    AssessmentPhoto,
+    Certification,
+    Exclusion,
+    JointSurvey,
+)
+from models.screening_benefits import (
+    BenefitAward,
+    FollowUpVisit,
+    PartnerAgency,
+    Reassessment,
+    RoundBudget,
+    ScreeningLetter,
+    ScreeningLetterBatch,
+    Sponsor,
+    SponsorPairing,
 )
 from models.steps import (
     AssigneeKind,
@@ -50,6 +99,34 @@ from models.steps import (
 from models.throttle import Throttle
 
 __all__ = [
+    "IntegrityFile",
+    "IntegrityMessage",
+    "IntegrityReport",
+    "SealedMove",
+    "Assessment",
+    "AssessmentPhoto",
+    "Certification",
+    "Exclusion",
+    "JointSurvey",
+    "BenefitAward",
+    "FollowUpVisit",
+    "PartnerAgency",
+    "Reassessment",
+    "RoundBudget",
+    "ScreeningLetter",
+    "ScreeningLetterBatch",
+    "Sponsor",
+    "SponsorPairing",
+    "Candidate",
+    "Community",
+    "CommunityList",
+    "Household",
+    "Nomination",
+    "Person",
+    "ReadLogEntry",
+    "School",
+    "ScreeningImport",
+    "ScreeningRound",
     "LinePush",
     "Throttle",
     "LineConversation",
@@ -75,6 +152,12 @@ __all__ = [
     "HumanStep",
     "LineWebhookEvent",
     "Memo",
+    "AssessmentAnswer",
+    "ModelSubdistrict",
+    "SelfAssessment",
+    "SubdistrictActivity",
+    "SubdistrictAnnualReport",
+    "SubdistrictPlanItem",
     "MemoStatus",
     "NoticeKind",
     "Outcome",
@@ -89,6 +172,18 @@ __all__ = [
     "ProjectIndicator",
     "RiskControl",
     "RiskItem",
+    "ConsolidatedReport",
+    "ConsolidatedStatus",
+    "DivisionReport",
+    "IndicatorResult",
+    "ProjectResult",
+    "ReportingRound",
+    "ResultEvidence",
+    "AppointmentOrder",
+    "CarryOverProposal",
+    "Lesson",
+    "OrderMember",
+    "PlanCycle",
     "Position",
     "StepNotice",
     "StepStatus",

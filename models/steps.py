@@ -38,6 +38,13 @@ class Outcome(StrEnum):
     close = "close"
     close_unresolved = "close_unresolved"
     reopen = "reopen"
+    # PDCA: the steering committee on a project not done
+    carry_over = "carry_over"
+    drop = "drop"
+    # the sealed channel for corruption reports
+    decline = "decline"
+    substantiated = "substantiated"
+    unsubstantiated = "unsubstantiated"
 
     @property
     def thai(self) -> str:
@@ -61,6 +68,11 @@ OUTCOME_TITLES = {
     Outcome.close: "ปิดเรื่องพร้อมคำชี้แจง",
     Outcome.close_unresolved: "ยุติเรื่องโดยแก้ไขไม่ได้",
     Outcome.reopen: "ส่งกลับหน่วยงานแก้ไขใหม่",
+    Outcome.carry_over: "ยกไปดำเนินการในปีงบประมาณถัดไป",
+    Outcome.drop: "ไม่ยกไปปีงบประมาณถัดไป",
+    Outcome.decline: "ไม่รับไว้พิจารณา",
+    Outcome.substantiated: "มีมูล",
+    Outcome.unsubstantiated: "ไม่มีมูล",
 }
 
 

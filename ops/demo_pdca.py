@@ -1,7 +1,9 @@
 """The demo plan for `make run` (ops/seed.py --demo): the 56-project anti-corruption action plan
 2566–2570 imported from config/pdca/ by the Strategy and Budget officer, taken through the
 working committee and the chain to the mayor (announced 29 Sep 2565, as the real plan was),
-recorded in E-PlanNACC on 30 Sep 2565; then a revision (version 2) waiting for the committee.
+recorded in E-PlanNACC on 30 Sep 2565; its reporting rounds (ops/demo_pdca_rounds.py: fiscal
+2566's 12 months complete, 2567's 6 months under way with divisions late); then a revision
+(version 2) waiting for the committee.
 Everything through the use cases (``domain.pdca.service``, ``domain.engine.service.decide_step``),
 so each step, decision, audit entry and mail is as people would leave it.
 
@@ -20,6 +22,8 @@ from domain.pdca import service
 from domain.pdca.rules import CASE_TYPE
 from models.pdca import Plan
 from models.people import User
+from ops.demo_pdca_orders import seed_demo_orders
+from ops.demo_pdca_rounds import seed_demo_rounds
 
 DATA = PROJECT_ROOT / "config" / "pdca"
 PROJECTS = DATA / "anticorruption_plan_2566_2570.csv"
@@ -56,6 +60,7 @@ def _decide(engine: Engine, users: dict[str, User], plan_id: int, who: str, **fo
 def seed_demo_pdca(engine: Engine) -> int:
     """Import, approve and record the demo plan, then start its revision; the number of plan
     versions made (0 when there are plans already)."""
+    seed_demo_orders(engine)  # the steering committee's orders (1124/2565 replaced by 2566/2566)
     with Session(engine, expire_on_commit=False) as session:
         if session.exec(select(Plan.id)).first() is not None:
             return 0
@@ -76,6 +81,7 @@ def seed_demo_pdca(engine: Engine) -> int:
         submitted_on=date(2022, 9, 30),
         reference="บันทึกในระบบ E-PlanNACC แล้ว (ตัวอย่าง)",
     )
+    seed_demo_rounds(engine, users, plan.id)  # 12 months of 2566 complete, 6 of 2567 under way
     revision = service.revise_plan(
         engine,
         user_id=officer,

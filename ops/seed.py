@@ -11,7 +11,9 @@ from core.db import get_engine, session_scope, utcnow
 from core.settings import get_settings
 from domain.engine.accounts import hash_password
 from domain.engine.steps import decide, open_steps_of_case
+from domain.integrity.policy import integrity_policy
 from domain.memo.rules import create_memo
+from domain.screening.followup_partners import seed_partner_agencies
 from models.calendar import DeclaredHoliday
 from models.memo import Memo, MemoCreate
 from models.people import (
@@ -24,8 +26,13 @@ from models.people import (
     User,
 )
 from ops.demo_complaints import seed_demo_complaints
+from ops.demo_integrity import DEMO_PASSPHRASE, seed_demo_integrity
+from ops.demo_model_subdistrict import seed_demo_model_subdistricts
 from ops.demo_pdca import seed_demo_pdca
+from ops.demo_screening import seed_demo_screening
 from ops.seed_complaints import seed_complaints
+from ops.seed_screening import seed_screening
+from ops.seed_screening_teams import VOLUNTEERS, seed_screening_teams
 
 DEMO_PASSWORD = "demo1234"
 
@@ -61,6 +68,27 @@ PEOPLE = [
     ("somsak", "นายสมศักดิ์ หัวหน้าฝ่ายรักษาความสะอาด", Position.section_head, "สธ."),
     ("sunee", "นางสุนีย์ หัวหน้าฝ่ายสังคมสงเคราะห์", Position.section_head, "สส."),
     ("surachai", "นายสุรชัย หัวหน้าฝ่ายเทศกิจ", Position.section_head, "สป."),
+    ("prapai", "นางประไพ ผู้ตรวจสอบภายใน", Position.officer, "ตส."),
+    # PDCA reporting rounds: each division's officer reports its projects, its director
+    # approves (สป. reports through nipa, its only officer: another would join the complaint
+    # centre).
+    ("kanokwan", "นางสาวกนกวรรณ การเงิน", Position.officer, "คลัง"),
+    ("thawee", "นายทวี ผอ.สำนักคลัง", Position.division_director, "คลัง"),
+    ("piyawat", "นายปิยวัฒน์ นายช่างโยธา", Position.officer, "ช่าง"),
+    ("jintana", "นางจินตนา นักวิชาการสาธารณสุข", Position.officer, "สธ."),
+    ("orathai", "นางอรทัย นักวิชาการศึกษา", Position.officer, "ศษ."),
+    ("boonmee", "นายบุญมี ผอ.สำนักการศึกษา", Position.division_director, "ศษ."),
+    ("siriporn", "นางสาวศิริพร นักพัฒนาสังคม", Position.officer, "สส."),
+    ("pranee", "นางปราณี นักทรัพยากรบุคคล", Position.officer, "กจ."),
+    ("kittisak", "นายกิตติศักดิ์ ผอ.กองการเจ้าหน้าที่", Position.division_director, "กจ."),
+    ("chaiwat", "นายชัยวัฒน์ หัวหน้าหน่วยตรวจสอบภายใน", Position.division_director, "ตส."),
+    # Welfare screening (config/screening.toml [protection]): the welfare officer named to read
+    # HIV status, and the data protection officer who reads the log of protected reads.
+    ("malai", "นางมาลัย นักสังคมสงเคราะห์", Position.officer, "สส."),
+    ("thanaphon", "นายธนพล เจ้าหน้าที่คุ้มครองข้อมูลส่วนบุคคล", Position.section_head, "ตส."),
+    # Welfare screening, round 2 (seed 000: "จิตอาสา 2 ชุด"): the participation-promotion
+    # volunteers, members of their team's committee (ops/seed_screening_teams.py), no division.
+    *((username, name, Position.officer, None) for username, name in VOLUNTEERS),
 ]
 
 # Who does what in the demo, as `make run` prints it and README.md lists it: the complaint
@@ -77,6 +105,26 @@ DEMO_ROLES: list[tuple[str, list[str]]] = [
     ("อนุมัติบันทึกข้อความ", ["wichai", "malee", "prasert", "kanya", "anan"]),
     ("แผนป้องกันการทุจริต (PDCA): นำเข้า เสนอแผน", ["somchai", "suda"]),
     ("คณะทำงานจัดทำแผนป้องกันการทุจริต", ["ratana", "pornthip", "wanna", "sompong", "wichai"]),
+    (
+        "PDCA: รายงานผลโครงการรอบ 6/12 เดือน (เจ้าหน้าที่กอง)",
+        ["nipa", "kanokwan", "piyawat", "jintana", "orathai", "siriporn", "pranee", "prapai"],
+    ),
+    (
+        "PDCA: เห็นชอบรายงานของกอง (ผอ.)",
+        ["malee", "ratana", "thawee", "boonmee", "kittisak", "chaiwat"],
+    ),
+    ("ตำบลต้นแบบ: ลงทะเบียน แผน กิจกรรม รายงานประจำปี (สส.)", ["sunee"]),
+    ("คณะทำงานโครงการตำบลต้นแบบ (ประเมินตนเอง)", ["sompong", "wanna", "ratana", "sunee"]),
+    ("คัดกรองผู้รับโอกาส: ผู้ประสานงานรอบ ทีมประเมินครั้งที่ 1 (สส.)", ["siriporn", "sunee", "malai"]),
+    ("คัดกรองผู้รับโอกาส: ดูสถานะการติดเชื้อ HIV (ผู้ได้รับมอบหมาย)", ["malai"]),
+    ("เจ้าหน้าที่คุ้มครองข้อมูลส่วนบุคคล (อ่านบันทึกการเข้าถึงข้อมูล)", ["thanaphon"]),
+    ("คัดกรองผู้รับโอกาส: ประเมินครั้งที่ 2 (ทีมอาสาสมัคร)", ["wilai", "somnuek", "ampon"]),
+    ("คัดกรองผู้รับโอกาส: ยืนยันรายชื่อ (ผอ.สำนักสวัสดิการสังคม)", ["sompong"]),
+    (
+        "คัดกรองผู้รับโอกาส: รับรองรายชื่อ (คณะผู้บริหาร)",
+        ["mayor", "anan", "kanya", "prasert", "ratana"],
+    ),
+    ("ร้องเรียนการทุจริต: เจ้าหน้าที่ผู้ได้รับแต่งตั้ง (สป., ตส.)", ["ratana", "prapai"]),
     ("ผู้บริหาร", ["mayor"]),
 ]
 
@@ -166,6 +214,23 @@ def seed_pdca_committee(session: Session, users: dict[str, User]) -> Committee:
     return working
 
 
+def seed_integrity_committee(session: Session, users: dict[str, User]) -> Committee:
+    """The officers named for the sealed corruption-report channel (config/integrity.toml), any
+    one of whom may act (quorum 1), unless the committee exists."""
+    policy = integrity_policy()
+    found = session.exec(select(Committee).where(Committee.name == policy.committee)).first()
+    if found is not None:
+        return found
+    named = Committee(name=policy.committee, order_ref=policy.committee_order, quorum=1)
+    session.add(named)
+    session.flush()
+    for i, username in enumerate(policy.officers):
+        role = CommitteeRole.chair if i == 0 else CommitteeRole.member
+        session.add(CommitteeMember(committee_id=named.id, user_id=users[username].id, role=role))
+    session.flush()
+    return named
+
+
 def seed_declared_holidays(session: Session) -> int:
     """Load config/holidays.toml into the declaredholiday table (the file is the source)."""
     path = get_settings().holidays_file
@@ -215,17 +280,27 @@ def main() -> None:
         seed_declared_holidays(session)
         users = seed_organisation(session)
         seed_pdca_committee(session, users)
+        seed_integrity_committee(session, users)
+        seed_screening(session)
+        seed_screening_teams(session, DEMO_PASSWORD)
+        seed_partner_agencies(session)  # the follow-up visits' referral register
         seed_complaints(session)
         demo_cases = seed_demo_cases(session, users) if args.demo else 0
     # After the commit above: each demo complaint goes through the use cases, in its own
     # transactions, like one filed and handled by people.
     demo_complaints = seed_demo_complaints(get_engine()) if args.demo else 0
     demo_plans = seed_demo_pdca(get_engine()) if args.demo else 0
+    demo_subdistricts = seed_demo_model_subdistricts(get_engine()) if args.demo else 0
+    demo_screening = seed_demo_screening(get_engine()) if args.demo else 0
+    demo_receipt = seed_demo_integrity(get_engine()) if args.demo else None
     print(
         f"users: {', '.join(sorted(users))} (password {DEMO_PASSWORD}); "
         f"demo cases: {demo_cases}; demo complaints: {demo_complaints}; "
-        f"demo plan versions: {demo_plans}"
+        f"demo plan versions: {demo_plans}; demo model sub-districts: {demo_subdistricts}; "
+        f"demo screening candidates: {demo_screening}"
     )
+    if demo_receipt:
+        print(f"demo corruption report: {demo_receipt} / {DEMO_PASSPHRASE} (/integrity/follow)")
 
 
 if __name__ == "__main__":

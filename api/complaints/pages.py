@@ -221,6 +221,7 @@ def detail_page(
             }
             for s in steps
         ],
+        "may_seal": in_centre(session, user),
     }
     return render(request, "complaints/pages/detail.html", ctx, **common)
 

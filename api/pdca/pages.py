@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from api.deps import CaseSyncDep, EngineDep, SessionDep, SettingsDep, sync_case_later
 from api.errors import status_of
 from api.pages.common import PageUser, csrf_ok, error_page, render, templates, users_by_id
+from api.pdca.act_panels import plan_cycles_panel
 from api.pdca.common import export_response, read_upload
 from core.db import utcnow
 from domain.engine.steps import open_steps_of_case
@@ -200,6 +201,7 @@ def _detail(
             or (plan.status == PlanStatus.in_review and waiting_revision)
         ),
         "enacc": rules.enacc_step(session, plan),
+        "cycles_panel": plan_cycles_panel(session, plan),
         "errors": errors or [],
         "flash": flash[:300],
         **_helpers(),

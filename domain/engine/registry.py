@@ -27,6 +27,8 @@ INSTALLED: tuple[str, ...] = (
     "memo",
     "complaints",
     "pdca",
+    "screening",
+    "integrity",
 )
 """Package names under ``domain`` (and ``api``): one line per workflow."""
 
@@ -47,8 +49,9 @@ class Workflow:
     case_type: str
     title: str
     """Thai, as officers call it ("เรื่องร้องเรียน")."""
-    deployment: str
-    """``flow-name/deployment-name`` in prefect.yaml."""
+    deployment: str | None
+    """``flow-name/deployment-name`` in prefect.yaml; None for a workflow whose cases need no
+    flow run (only human steps, applied as they are decided, nothing automatic between)."""
     on_step_closed: Callable[[Session, HumanStep, Decision], None]
     """Apply a closed step's outcome: open the next step, or finish the case."""
     is_finished: Callable[[Session, int], bool]
@@ -65,6 +68,9 @@ class Workflow:
     orphan_contacts: Callable[[Session, HumanStep], list[User]] | None = None
     """Whom to alert, besides the division's director, when nobody can decide one of its
     steps (``domain.engine.deadlines``); None or nobody: the permanent secretary."""
+    sealed: bool = False
+    """Only the audience and the holders of its steps read its cases; the executives do
+    not (the corruption-report channel)."""
 
 
 def workflows_of(name: str) -> tuple[Workflow, ...]:

@@ -14,13 +14,16 @@ def request_flow_run(
     session: Session, *, case_type: str, case_id: int, parameters: dict[str, Any]
 ) -> bool:
     """Ask for the case's flow run (one statement); False if it was asked for already."""
+    deployment = workflow_for(case_type).deployment
+    if deployment is None:
+        raise ValueError(f"workflow {case_type!r} runs no flow")
     return insert_ignoring_duplicates(
         session,
         CaseRun.__table__,  # type: ignore[attr-defined]
         {
             "case_type": case_type,
             "case_id": case_id,
-            "deployment": workflow_for(case_type).deployment,
+            "deployment": deployment,
             "parameters": parameters,
             "flow_run_id": None,
             "attempt": 0,

@@ -2,7 +2,8 @@
 
 A case is read by its audience (named people and whole divisions, as its workflow says), by
 whoever holds or held one of its steps, and by the executives from the deputy permanent
-secretary up. Everyone else gets 403 with the reason."""
+secretary up (except a sealed workflow's: the corruption-report channel). Everyone else gets
+403 with the reason."""
 
 from sqlmodel import Session, select
 
@@ -17,12 +18,13 @@ EXECUTIVES_FROM = Position.deputy_permanent_secretary
 
 
 def can_view(session: Session, *, user: User, case_type: str, case_id: int) -> bool:
-    audience = workflow_for(case_type).audience(session, case_id)
+    workflow = workflow_for(case_type)
+    audience = workflow.audience(session, case_id)
     if audience is None or not user.active:
         return False
     if user.id in audience.user_ids or user.division_id in audience.division_ids:
         return True
-    if outranks(user, EXECUTIVES_FROM):
+    if outranks(user, EXECUTIVES_FROM) and not workflow.sealed:
         return True
     steps = session.exec(
         select(HumanStep).where(HumanStep.case_type == case_type, HumanStep.case_id == case_id)

@@ -89,11 +89,15 @@ class ImportProblem:
     """The row as a spreadsheet numbers it (the header is row 1); 0: the file as a whole."""
     message: str
     project_no: int | None = None
+    column: str = ""
+    """The column's heading as the file shows it (blank: the row as a whole)."""
 
     def text(self) -> str:
         where = f"ไฟล์{self.file}"
         if self.row:
             where += f" แถวที่ {self.row}"
+        if self.column:
+            where += f" คอลัมน์ “{self.column}”"
         if self.project_no is not None:
             where += f" (โครงการลำดับที่ {self.project_no})"
         return f"{where}: {self.message}"
@@ -102,7 +106,7 @@ class ImportProblem:
 class ImportRefused(InvalidInput):
     """The files were refused whole: nothing was stored. ``problems`` names every broken row."""
 
-    def __init__(self, problems: list[ImportProblem]) -> None:
+    def __init__(self, problems: list[ImportProblem], *, what: str = "แผน") -> None:
         shown = "; ".join(p.text() for p in problems[:SHOWN_PROBLEMS])
         more = (
             f" และอีก {len(problems) - SHOWN_PROBLEMS} รายการ"
@@ -110,9 +114,16 @@ class ImportRefused(InvalidInput):
             else ""
         )
         super().__init__(
-            f"นำเข้าแผนไม่ได้ ไม่มีการบันทึกข้อมูลใด ๆ — {shown}{more}",
+            f"นำเข้า{what}ไม่ได้ ไม่มีการบันทึกข้อมูลใด ๆ — {shown}{more}",
             errors=[
-                {"file": p.file, "row": p.row, "project_no": p.project_no, "message": p.message}
+                {
+                    "field": p.column or p.file,
+                    "file": p.file,
+                    "row": p.row,
+                    "column": p.column,
+                    "project_no": p.project_no,
+                    "message": p.message,
+                }
                 for p in problems
             ],
         )
@@ -197,7 +208,7 @@ class _Rows:
 # --------------------------------------------------------------------------- reading CSV
 
 
-def _decode(data: bytes, file: str) -> str:
+def decode_text(data: bytes, file: str) -> str:
     """UTF-8 (with or without BOM), or TIS-620 as a Thai Windows spreadsheet saves it."""
     try:
         return data.decode("utf-8-sig")
@@ -211,7 +222,7 @@ def _decode(data: bytes, file: str) -> str:
         ) from None
 
 
-def _clean(value: str | None) -> str:
+def clean_cell(value: str | None) -> str:
     return " ".join((value or "").split())
 
 
@@ -220,7 +231,7 @@ def read_rows(data: bytes, *, file: str, required: Iterable[str]) -> _Rows:
     required columns, or a row with more cells than the header, is refused."""
     if len(data) > MAX_BYTES:
         raise ImportRefused([ImportProblem(file, 0, "ไฟล์ใหญ่เกิน 2 MB")])
-    text = _decode(data, file)
+    text = decode_text(data, file)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -261,7 +272,7 @@ def read_rows(data: bytes, *, file: str, required: Iterable[str]) -> _Rows:
     return found
 
 
-def _int(text: str) -> int | None:
+def parse_int(text: str) -> int | None:
     raw = thai_digit_to_arabic_digit(text.strip())
     return int(raw) if raw.isdigit() else None
 
@@ -310,7 +321,7 @@ def parse_projects(data: bytes, *, division_codes: Iterable[str]) -> ParsedPlan:
     missions: dict[str, tuple[str, int, int]] = {}
     for row, cells in table.rows:
         before = len(problems)
-        no = _int(cells["no"])
+        no = parse_int(cells["no"])
 
         def problem(message: str, row: int = row, no: int | None = no) -> None:
             problems.append(ImportProblem(file, row, message, no))
@@ -321,17 +332,17 @@ def parse_projects(data: bytes, *, division_codes: Iterable[str]) -> ParsedPlan:
             problem(f"ลำดับที่โครงการ {no} ซ้ำกับแถวที่ {seen_no[no]}")
         else:
             seen_no[no] = row
-        code = _clean(cells["code"])
+        code = clean_cell(cells["code"])
         if not PROJECT_CODE.fullmatch(code):
             problem(f"รหัสโครงการ “{code}” ต้องอยู่ในรูป มิติ.ภารกิจ.ลำดับ เช่น 1.1.1")
-        dimension = DIMENSION.match(_clean(cells["dimension"]))
-        mission = MISSION.match(_clean(cells["mission"]))
+        dimension = DIMENSION.match(clean_cell(cells["dimension"]))
+        mission = MISSION.match(clean_cell(cells["mission"]))
         if dimension is None:
             problem(
-                f"มิติ “{_clean(cells['dimension'])}” ต้องขึ้นต้นด้วยเลขมิติ เช่น “1. การสร้างวัฒนธรรมสุจริต”"
+                f"มิติ “{clean_cell(cells['dimension'])}” ต้องขึ้นต้นด้วยเลขมิติ เช่น “1. การสร้างวัฒนธรรมสุจริต”"
             )
         if mission is None:
-            problem(f"ภารกิจ “{_clean(cells['mission'])[:60]}” ต้องขึ้นต้นด้วยรหัสภารกิจ เช่น “1.1 …”")
+            problem(f"ภารกิจ “{clean_cell(cells['mission'])[:60]}” ต้องขึ้นต้นด้วยรหัสภารกิจ เช่น “1.1 …”")
         if dimension is not None and mission is not None:
             dim_no, dim_name = int(dimension.group(1)), dimension.group(2)
             mission_code, mission_name = mission.group(1), mission.group(2)
@@ -345,10 +356,10 @@ def parse_projects(data: bytes, *, division_codes: Iterable[str]) -> ParsedPlan:
             known_mission = missions.setdefault(mission_code, (mission_name, dim_no, row))
             if known_mission[0] != mission_name:
                 problem(f"ชื่อภารกิจ {mission_code} ไม่ตรงกับแถวที่ {known_mission[2]}")
-        name = _clean(cells["name"])
+        name = clean_cell(cells["name"])
         if not name:
             problem("ไม่มีชื่อโครงการ/กิจกรรม/มาตรการ")
-        unit = _clean(cells["unit"])
+        unit = clean_cell(cells["unit"])
         if not unit:
             problem("ไม่ได้ระบุหน่วยงานที่รับผิดชอบ")
         elif unit not in codes:
@@ -373,10 +384,10 @@ def parse_projects(data: bytes, *, division_codes: Iterable[str]) -> ParsedPlan:
                             field="budget",
                             card_value=_per_year_text(budgets),
                             table_value=_per_year_text(dict.fromkeys(budgets, shown)),
-                            note=_clean(cells.get("note")),
+                            note=clean_cell(cells.get("note")),
                         )
                     )
-        table_unit = _clean(cells.get("table_unit"))
+        table_unit = clean_cell(cells.get("table_unit"))
         if table_unit and table_unit != unit:
             blank = table_unit in NONE_MARKS
             if not blank and table_unit not in codes:
@@ -386,7 +397,7 @@ def parse_projects(data: bytes, *, division_codes: Iterable[str]) -> ParsedPlan:
                     field="division",
                     card_value=unit,
                     table_value="ไม่ระบุ (เว้นว่าง)" if blank else table_unit,
-                    note=_clean(cells.get("note")),
+                    note=clean_cell(cells.get("note")),
                 )
             )
         if len(problems) > before or no is None or dimension is None or mission is None:
@@ -403,7 +414,7 @@ def parse_projects(data: bytes, *, division_codes: Iterable[str]) -> ParsedPlan:
                 name=name,
                 division_code=unit,
                 budgets=budgets,
-                note=_clean(cells.get("note")),
+                note=clean_cell(cells.get("note")),
                 discrepancies=tuple(discrepancies),
             )
         )
@@ -433,7 +444,7 @@ def parse_risks(data: bytes, *, project_nos: Iterable[int]) -> tuple[ParsedRisk,
     seen: dict[int, int] = {}
     for row, cells in table.rows:
         before = len(problems)
-        seq = _int(cells["seq"])
+        seq = parse_int(cells["seq"])
         if seq is None or seq < 1:
             problems.append(
                 ImportProblem(file, row, f"ลำดับ “{cells['seq'].strip()}” ต้องเป็นเลขจำนวนเต็มบวก")
@@ -442,28 +453,28 @@ def parse_risks(data: bytes, *, project_nos: Iterable[int]) -> tuple[ParsedRisk,
             problems.append(ImportProblem(file, row, f"ลำดับ {seq} ซ้ำกับแถวที่ {seen[seq]}"))
         else:
             seen[seq] = row
-        step, risk = _clean(cells["process_step"]), _clean(cells["risk"])
+        step, risk = clean_cell(cells["process_step"]), clean_cell(cells["risk"])
         if not step:
             problems.append(ImportProblem(file, row, "ไม่มีขั้นตอนการดำเนินงาน"))
         if not risk:
             problems.append(ImportProblem(file, row, "ไม่มีประเด็นความเสี่ยง"))
-        level = RISK_LEVELS.get(_clean(cells["level"]).lower())
+        level = RISK_LEVELS.get(clean_cell(cells["level"]).lower())
         if level is None:
             problems.append(
                 ImportProblem(
                     file,
                     row,
-                    f"ระดับความเสี่ยง “{_clean(cells['level'])}” ต้องเป็น ต่ำ ปานกลาง สูง หรือ สูงมาก",
+                    f"ระดับความเสี่ยง “{clean_cell(cells['level'])}” ต้องเป็น ต่ำ ปานกลาง สูง หรือ สูงมาก",
                 )
             )
         controls: list[int] = []
         for part in _project_numbers(cells["controls"]):
-            number = _int(part)
+            number = parse_int(part)
             if number is None or number not in known:
                 problems.append(ImportProblem(file, row, f"ไม่มีโครงการลำดับที่ {part} ในแผน"))
             elif number not in controls:
                 controls.append(number)
-        published = _clean(cells.get("published")).lower()
+        published = clean_cell(cells.get("published")).lower()
         if published not in YES | NO:
             problems.append(ImportProblem(file, row, f"เผยแพร่ “{published}” ต้องเป็น ใช่ หรือ ไม่"))
         if len(problems) > before or seq is None or level is None:
@@ -476,9 +487,9 @@ def parse_risks(data: bytes, *, project_nos: Iterable[int]) -> tuple[ParsedRisk,
                 risk=risk,
                 level=level,
                 controls=tuple(controls),
-                control_note=_clean(cells.get("control_note")),
+                control_note=clean_cell(cells.get("control_note")),
                 published=published in YES,
-                source=_clean(cells.get("source"))[:300],
+                source=clean_cell(cells.get("source"))[:300],
             )
         )
     if problems:
@@ -495,19 +506,22 @@ def parse_indicators(data: bytes, *, project_nos: Iterable[int]) -> tuple[Parsed
     found: list[ParsedIndicator] = []
     for row, cells in table.rows:
         before = len(problems)
-        no = _int(cells["project_no"])
+        no = parse_int(cells["project_no"])
         if no is None or no not in known:
             problems.append(
                 ImportProblem(file, row, f"ไม่มีโครงการลำดับที่ {cells['project_no'].strip()} ในแผน")
             )
-        text = _clean(cells["text"])
+        text = clean_cell(cells["text"])
         if not text:
             problems.append(ImportProblem(file, row, "ไม่มีข้อความตัวชี้วัด", no))
-        operator = OPERATORS.get(_clean(cells["operator"]))
+        operator = OPERATORS.get(clean_cell(cells["operator"]))
         if operator is None:
             problems.append(
                 ImportProblem(
-                    file, row, f"เงื่อนไข “{_clean(cells['operator'])}” ต้องเป็น >=, >, <=, < หรือ =", no
+                    file,
+                    row,
+                    f"เงื่อนไข “{clean_cell(cells['operator'])}” ต้องเป็น >=, >, <=, < หรือ =",
+                    no,
                 )
             )
         raw = thai_digit_to_arabic_digit(cells["value"].strip()).replace(",", "")
@@ -521,7 +535,7 @@ def parse_indicators(data: bytes, *, project_nos: Iterable[int]) -> tuple[Parsed
                     no,
                 )
             )
-        unit = _clean(cells["unit"])
+        unit = clean_cell(cells["unit"])
         if not unit:
             problems.append(ImportProblem(file, row, "ไม่มีหน่วยของค่าเป้าหมาย", no))
         if len(problems) > before or no is None or operator is None or value is None:
@@ -534,7 +548,7 @@ def parse_indicators(data: bytes, *, project_nos: Iterable[int]) -> tuple[Parsed
                 operator=operator,
                 value=value,
                 unit=unit[:40],
-                source=_clean(cells.get("source"))[:300],
+                source=clean_cell(cells.get("source"))[:300],
             )
         )
     if problems:

@@ -204,8 +204,6 @@ def test_csv_parses_with_thai_headers(engine, seeded):
 # --------------------------------------------------------------------------- the API
 
 
-
-
 URL = "/api/complaints/reports/monthly"
 Q = {"year": 2569, "month": 11}
 

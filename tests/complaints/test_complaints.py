@@ -33,8 +33,6 @@ WEBP = b"RIFF\x00\x00\x00\x00WEBPVP8 " + b"\x00" * 100
 THAI = re.compile(r"[\u0E00-\u0E7F]")
 
 
-
-
 def form(**over: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "category": "street-light",
@@ -512,4 +510,3 @@ def test_counter_and_post_entries_to_resolved_and_rated(client, engine, seeded, 
     )
     assert r.status_code == 201, r.text
     assert complaint_row(engine, receipt["number"]).closed_at is not None
-

@@ -91,8 +91,6 @@ def run_cli(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-
-
 def decide_in_inbox(
     client: TestClient, username: str, case_type: str, case_id: int, **form: Any
 ) -> dict[str, Any]:

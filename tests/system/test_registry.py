@@ -2,6 +2,7 @@
 imports only the API entry point decides a step of every workflow, whatever it imported
 first; a process that imports only the registry knows every workflow's forms."""
 
+import importlib
 import json
 import subprocess
 import sys
@@ -9,12 +10,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 from sqlmodel import Session, SQLModel
 
 from core.db import make_engine
 from core.settings import PROJECT_ROOT
 from domain.complaints import service as complaint_service
-from domain.engine.registry import INSTALLED, Workflow, installed
+from domain.engine.registry import INSTALLED, Workflow, installed, workflows_of
 from domain.memo import service as memo_service
 from models.complaint import Channel
 from models.memo import MemoCreate
@@ -50,9 +52,16 @@ CHILD = textwrap.dedent(
 
 def test_every_installed_workflow_is_registered() -> None:
     workflows = installed()
-    assert len(workflows) == len(INSTALLED)
+    assert len(workflows) == sum(len(workflows_of(name)) for name in INSTALLED)
     assert all(isinstance(w, Workflow) for w in workflows.values())
-    assert {"memo", "complaint"} <= set(workflows)
+    assert {"memo", "complaint", "pdca-plan", "integrity-report"} <= set(workflows)
+    # Every workflow names a deployment that prefect.yaml defines.
+    deployments = set()
+    for d in yaml.safe_load((PROJECT_ROOT / "prefect.yaml").read_text())["deployments"]:
+        path, function = d["entrypoint"].split(":")
+        module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
+        deployments.add(f"{getattr(module, function).name}/{d['name']}")
+    assert {w.deployment for w in workflows.values() if w.deployment} <= deployments
 
 
 @pytest.mark.slow

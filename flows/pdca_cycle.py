@@ -1,0 +1,20 @@
+"""The PDCA's daily turn (prefect.yaml ``pdca-next-cycle``, just after midnight in Bangkok): the
+committees follow the appointment orders that took effect today, and on 1 October (or the first
+run after it) each approved plan's next fiscal year opens, carrying the steering committee's
+carry-over decisions. Both are safe to repeat; a missed day is caught up by the next run."""
+
+from prefect import flow, get_run_logger
+
+from core.db import get_engine
+from core.settings import check_secret_key, get_settings
+from domain.pdca.act_cycle import open_next_cycles
+from domain.pdca.orders import apply_orders
+
+
+@flow(name="pdca-next-cycle")
+async def pdca_next_cycle() -> dict[str, list[str]]:
+    check_secret_key(get_settings())
+    applied = apply_orders(get_engine())
+    opened = [f"{series} {year}" for series, year in open_next_cycles(get_engine())]
+    get_run_logger().info("orders now in force: %s; cycles opened: %s", applied, opened)
+    return {"orders_applied": applied, "cycles_opened": opened}
