@@ -6,7 +6,7 @@ The figures themselves are not stored: they are computed from the round's result
 (``domain.pdca.consolidate``); this row keeps what people wrote (problems, suggestions) and who
 submitted, approved and published the report, and when."""
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -59,3 +59,7 @@ class ConsolidatedReport(SQLModel, table=True):
     mailed_at: datetime | None = Field(
         default=None, sa_type=UTCDateTime, description="Queued to the executives"
     )
+    enacc_submitted_on: date | None = Field(
+        default=None, description="Results entered in E-PlanNACC on (by Strategy and Budget)"
+    )
+    enacc_reference: str | None = Field(default=None, max_length=200)

@@ -13,7 +13,9 @@ from sqlmodel import Session, col, select
 from domain.engine.calendar import fiscal_year
 from domain.engine.service import decide_step
 from domain.engine.steps import open_steps_of_case
-from domain.pdca import rounds, rounds_service
+from domain.pdca import consolidate_service, rounds, rounds_service
+from domain.pdca.consolidate_rules import REPORT_LEVEL_STEP
+from domain.pdca.rounds import CASE_TYPE as ROUND_CASE_TYPE
 from domain.pdca.rounds_entry import IndicatorEntry, ReportEntry, ResultEntry
 from domain.pdca.rounds_policy import round_policy
 from models.pdca import PlanProject, ProjectBudget, ProjectIndicator
@@ -172,6 +174,35 @@ def _report(
         )  # type: ignore[arg-type]
 
 
+def _publish_report(engine: Engine, users: dict[str, User], round_id: int) -> None:
+    """Fiscal 2566's consolidated report: submitted by กย., approved up to the mayor, so it is
+    published (public page, CSV, JSON) and its entry in E-PlanNACC waits for กย."""
+    consolidate_service.submit_report(
+        engine,
+        user_id=users["somchai"].id,  # type: ignore[arg-type]
+        round_id=round_id,
+        problems="บางกองรายงานล่าช้ากว่ากำหนด และบางโครงการไม่ได้รับจัดสรรงบประมาณตามแผน",
+        suggestions="ให้ทุกกองรายงานผลภายในเดือนตุลาคม และทบทวนโครงการที่ดำเนินการไม่ได้ในปีถัดไป",
+    )
+    for who, comment in (
+        ("malee", "เห็นควรเสนอปลัดเทศบาล"),
+        ("kanya", "เห็นควรเสนอนายกเทศมนตรี"),
+        ("mayor", "เห็นชอบ ให้เผยแพร่"),
+    ):
+        with Session(engine) as session:
+            [step] = [
+                s
+                for s in open_steps_of_case(session, case_type=ROUND_CASE_TYPE, case_id=round_id)
+                if s.kind == REPORT_LEVEL_STEP
+            ]
+        decide_step(
+            engine,
+            step_id=step.id,  # type: ignore[arg-type]
+            user_id=users[who].id,  # type: ignore[arg-type]
+            data={"outcome": "approve", "comment": comment},
+        )
+
+
 def seed_demo_rounds(engine: Engine, users: dict[str, User], plan_id: int) -> int:
     """The two demo rounds of the approved plan ``plan_id``; the number of rounds made."""
     officer = users["somchai"].id
@@ -189,6 +220,7 @@ def seed_demo_rounds(engine: Engine, users: dict[str, User], plan_id: int) -> in
             as_of=twelve.as_of, twelve_month=True, on=date(2023, 10, 16) + timedelta(days=offset),
         )  # fmt: skip
         _approve(engine, users, report, code)
+    _publish_report(engine, users, twelve.id)  # type: ignore[arg-type]
 
     six = rounds_service.open_round(
         engine,

@@ -24,13 +24,14 @@ from domain.engine.steps import Assignee, open_step
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.pdca.consolidate import Counts, consolidate, percent_text
 from domain.pdca.consolidate_forms import SUBMISSION_FORM, TEXT_LIMIT
+from domain.pdca.forms import ENACC_FORM
 from domain.pdca.money import baht_text
 from domain.pdca.rules import check_owner, owner_division
 from models.pdca import Plan
 from models.pdca_report import ConsolidatedReport, ConsolidatedStatus
 from models.pdca_round import ProjectStatus, ReportingRound, RoundKind, RoundSource
 from models.people import Position, User
-from models.steps import CaseRun, Decision, HumanStep, Outcome
+from models.steps import CaseRun, Decision, HumanStep, Outcome, StepStatus
 
 ROUND_CASE_TYPE = "pdca-round"
 """The round's case type (domain/pdca/rounds*.py); the report's steps are the round's."""
@@ -39,7 +40,11 @@ PREPARE_STEP = "report-prepare"
 """Step kind: กย. officers write problems and suggestions and submit (again after a return)."""
 REPORT_LEVEL_STEP = "report-level"
 """Step kind: a level of the ``[pdca-report]`` chain."""
-REPORT_KINDS = frozenset({PREPARE_STEP, REPORT_LEVEL_STEP})
+ENACC_RESULTS_STEP = "report-enacc"
+"""Strategy and Budget enters the published results in E-PlanNACC, as it entered the plan."""
+ENACC_RESULTS_WORKING_DAYS = 15
+"""The seeds set no date for entering results in E-PlanNACC: three weeks after publication."""
+REPORT_KINDS = frozenset({PREPARE_STEP, REPORT_LEVEL_STEP, ENACC_RESULTS_STEP})
 PREPARE_DUE_WORKING_DAYS = 10
 EXECUTIVE_POSITIONS = (Position.mayor, Position.deputy_mayor, Position.permanent_secretary)
 """Who receives the published report (คณะผู้บริหาร), as the complaints' monthly report."""
@@ -62,6 +67,7 @@ EVENT_TITLES = {
     "pdca_report_submitted": "เสนอรายงานสรุปผลการดำเนินงาน",
     "pdca_report_returned": "ส่งรายงานสรุปผลกลับแก้ไข",
     "pdca_report_published": "นายกเทศมนตรีเห็นชอบ เผยแพร่และส่งรายงานสรุปผลถึงผู้บริหาร",
+    "pdca_report_enacc_recorded": "บันทึกรายงานผลการดำเนินงานในระบบ E-PlanNACC แล้ว",
 }
 
 
@@ -225,6 +231,19 @@ def on_report_step_closed(session: Session, step: HumanStep, decision: Decision)
     if step.kind == PREPARE_STEP:
         _submitted(session, round_, report, decision)
         return
+    if step.kind == ENACC_RESULTS_STEP:
+        report.enacc_submitted_on = date.fromisoformat(str(decision.fields["submitted_on"]))
+        report.enacc_reference = decision.fields.get("reference")
+        session.add(report)
+        _record(
+            session,
+            round_,
+            "pdca_report_enacc_recorded",
+            None,
+            submitted_on=report.enacc_submitted_on,
+            reference=report.enacc_reference,
+        )
+        return
     chain: Chain = chain_named(get_settings().chains_file, report.chain)
     outcome = Outcome(str(step.outcome))
     return_to = None
@@ -280,6 +299,24 @@ def publish(
         decision_id=decision.id,
         approved_by=report.approved_by_id,
     )
+    _open_enacc_results(session, round_)
+
+
+def _open_enacc_results(session: Session, round_: ReportingRound) -> None:
+    """The tracked entry of the published results in E-PlanNACC, for the officers of กย.;
+    the file to upload is the report's CSV, linked on the step's page."""
+    open_step(
+        session,
+        case_type=ROUND_CASE_TYPE,
+        case_id=round_.id,  # type: ignore[arg-type]
+        key=_step_key(round_, "enacc", 1),
+        title=f"บันทึกรายงานผลการดำเนินงาน {round_title(round_)} ในระบบ E-PlanNACC",
+        assignee=Assignee.holder_of(Position.officer, owner_division(session).id),
+        form=ENACC_FORM,
+        allowed_outcomes=[Outcome.acknowledge],
+        due_in_working_days=ENACC_RESULTS_WORKING_DAYS,
+        kind=ENACC_RESULTS_STEP,
+    )
 
 
 def _mail_executives(
@@ -330,10 +367,21 @@ def _mail_counts(c: Counts) -> dict[str, str]:
 
 
 def pending(session: Session, round_id: int) -> bool:
-    """Whether the round's report is started and not yet published (its case is not done)."""
+    """Whether the round's report is started and not yet published, or published and not yet
+    entered in E-PlanNACC (its case is not done)."""
     report = session.exec(
         select(ConsolidatedReport).where(ConsolidatedReport.round_id == round_id)
     ).first()
-    return report is not None and ConsolidatedStatus(report.status) is not (
-        ConsolidatedStatus.published
-    )
+    if report is None:
+        return False
+    if ConsolidatedStatus(report.status) is not ConsolidatedStatus.published:
+        return True
+    waiting = session.exec(
+        select(HumanStep.id).where(
+            HumanStep.case_type == ROUND_CASE_TYPE,
+            HumanStep.case_id == round_id,
+            HumanStep.kind == ENACC_RESULTS_STEP,
+            HumanStep.status == StepStatus.open,
+        )
+    ).first()
+    return waiting is not None

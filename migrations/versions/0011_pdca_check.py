@@ -42,6 +42,8 @@ def upgrade() -> None:
         sa.Column("published_by_id", sa.Integer(), nullable=True),
         sa.Column("published_at", core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("mailed_at", core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("enacc_submitted_on", sa.Date(), nullable=True),
+        sa.Column("enacc_reference", AutoString(length=200), nullable=True),
         sa.ForeignKeyConstraint(["round_id"], ["pdca_round.id"]),
         sa.ForeignKeyConstraint(["created_by_id"], ["user.id"]),
         sa.ForeignKeyConstraint(["submitted_by_id"], ["user.id"]),

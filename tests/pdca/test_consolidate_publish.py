@@ -5,10 +5,12 @@ received by a real SMTP server."""
 
 import csv
 import io
+from datetime import date
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -18,7 +20,13 @@ from domain.engine.service import decide_step
 from domain.engine.steps import open_steps_of_case
 from domain.errors import Conflict, NotEntitled
 from domain.pdca import consolidate_service as service
-from domain.pdca.consolidate_rules import PREPARE_STEP, REPORT_LEVEL_STEP, ROUND_CASE_TYPE
+from domain.pdca.consolidate_rules import (
+    ENACC_RESULTS_STEP,
+    PREPARE_STEP,
+    REPORT_LEVEL_STEP,
+    ROUND_CASE_TYPE,
+)
+from domain.pdca.rounds import is_finished
 from models.outbox import OutboxEmail
 from models.pdca_report import ConsolidatedReport, ConsolidatedStatus
 from models.people import User
@@ -167,6 +175,35 @@ async def test_the_mayor_publishes_and_the_executives_receive_it(
     assert data["overall"]["disbursed_satang"] == paid
     assert data["overall"]["disbursed_share_percent"] == share_text
     assert {a["kind"] for a in data["anomalies"]} >= {"over_budget", "late_report"}
+
+
+def test_the_published_results_are_entered_in_e_plannacc_as_a_tracked_step(
+    engine: Engine, org: dict[str, User], round_2569: int, client: TestClient
+) -> None:
+    submit(engine, org, round_2569)
+    for who in ("malee", "kanya", "mayor"):
+        decide(engine, org[who], round_2569, outcome="approve", comment="เห็นชอบ")
+    with Session(engine) as session:
+        [entry] = [
+            s
+            for s in open_steps_of_case(session, case_type=ROUND_CASE_TYPE, case_id=round_2569)
+            if s.kind == ENACC_RESULTS_STEP
+        ]
+        assert "E-PlanNACC" in entry.title
+        assert not is_finished(session, round_2569)  # the round waits for the entry
+    no_date = {"outcome": "acknowledge"}
+    with pytest.raises(ValidationError):  # the date is required
+        decide_step(engine, step_id=entry.id, user_id=org["somchai"].id, data=no_date)  # type: ignore[arg-type]
+    decide_step(
+        engine,
+        step_id=entry.id,  # type: ignore[arg-type]
+        user_id=org["suda"].id,  # type: ignore[arg-type]
+        data={"outcome": "acknowledge", "submitted_on": "2026-11-20", "reference": "EP-2569-12"},
+    )
+    done = report(engine, round_2569)
+    assert (done.enacc_submitted_on, done.enacc_reference) == (date(2026, 11, 20), "EP-2569-12")
+    with Session(engine) as session:
+        assert is_finished(session, round_2569)
 
 
 def test_the_officers_page_shows_charts_and_takes_the_submission(
