@@ -54,8 +54,15 @@ class ProposalPublic(BaseModel):
     def of(cls, p: CarryOverProposal, project: PlanProject) -> "ProposalPublic":
         return cls(
             **p.model_dump(
-                exclude={"round_id", "proposed_by_id", "proposed_at", "applied_cycle_id"}
+                exclude={
+                    "round_id",
+                    "proposed_by_id",
+                    "proposed_at",
+                    "applied_cycle_id",
+                    "decision",
+                }
             ),
+            decision=CarryOverDecision(p.decision),  # text from the database
             project_no=project.no,
             project_name=project.name,
             decision_thai=CarryOverDecision(p.decision).thai,
@@ -161,7 +168,11 @@ def plan_cycles(plan_id: int, user: CurrentUser, session: SessionDep) -> list[Cy
     if plan is None:
         return []
     return [
-        CyclePublic(**c.model_dump(), status_thai=CycleStatus(c.status).thai)
+        CyclePublic(  # the status comes back from the database as text
+            **c.model_dump(exclude={"status"}),
+            status=CycleStatus(c.status),
+            status_thai=CycleStatus(c.status).thai,
+        )
         for c in act.cycles_of(session, plan.series)
     ]
 
