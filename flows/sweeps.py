@@ -14,6 +14,7 @@ from domain.complaints import service
 from domain.complaints.intake import waiting_intakes
 from domain.engine import throttle
 from domain.engine.deadlines import sweep_deadlines
+from domain.integrity.chase import sweep_integrity_chase
 from domain.integrity.rules import open_received
 
 
@@ -24,12 +25,17 @@ async def deadline_sweep() -> dict[str, int]:
     # Sealed corruption reports start their handling here, in batches, so that nothing the
     # engine stamps tells when a reporter wrote (domain/integrity/rules.py).
     sealed = in_transaction(get_engine(), open_received)
+    sealed_chased = in_transaction(get_engine(), sweep_integrity_chase)
     counts = in_transaction(get_engine(), sweep_deadlines)
     report = await deliver_outbox(get_engine(), get_settings(), limit=1000)
     get_run_logger().info(
-        "sealed reports opened %d; notices %s; mail sent %d", sealed, counts, report.sent
+        "sealed reports opened %d, chased %s; notices %s; mail sent %d",
+        sealed,
+        sealed_chased,
+        counts,
+        report.sent,
     )
-    return {**counts, "sealed_reports_opened": sealed}
+    return {**counts, "sealed_reports_opened": sealed, **sealed_chased}
 
 
 @flow(name="deliver-mail")

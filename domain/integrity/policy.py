@@ -11,6 +11,14 @@ from core.settings import PROJECT_ROOT
 POLICY_FILE = PROJECT_ROOT / "config" / "integrity.toml"
 
 
+class ChasePolicy(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    follow_up_days: int = Field(ge=1, le=30)
+    first_notice_days: int = Field(ge=1, le=30)
+    escalate_to: str
+
+
 class IntegrityPolicy(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -21,6 +29,7 @@ class IntegrityPolicy(BaseModel):
     investigate_working_days: int = Field(ge=1, le=365)
     reply_hint_working_days: int = Field(ge=1, le=60)
     result_to_positions: list[str]
+    chase: ChasePolicy
     suppress_below: int = Field(ge=1, le=20)
     max_files: int = Field(ge=0, le=10)
     max_file_bytes: int = Field(ge=1024)
