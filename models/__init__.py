@@ -86,6 +86,12 @@ from models.screening_benefits import (
     Sponsor,
     SponsorPairing,
 )
+from models.screening_renewal import (
+    MentorAssignment,
+    MentorReport,
+    RenewalDecision,
+    RenewalMeeting,
+)
 from models.steps import (
     AssigneeKind,
     CaseRun,
@@ -112,6 +118,10 @@ __all__ = [
     "FollowUpVisit",
     "PartnerAgency",
     "Reassessment",
+    "MentorAssignment",
+    "MentorReport",
+    "RenewalDecision",
+    "RenewalMeeting",
     "RoundBudget",
     "ScreeningLetter",
     "ScreeningLetterBatch",

@@ -623,6 +623,7 @@ def main() -> None:
   ประชาชน (citizens)            {system.api_url}/complaints/new · /complaints/track
   แผนป้องกันการทุจริต (public)    {system.api_url}/pdca/plan
   ร้องเรียนการทุจริต (sealed)     {system.api_url}/integrity · สถิติ /integrity/statistics
+  เปิดเผยข้อมูลสาธารณะ (ITA)      {system.api_url}/ita
   Open311 GeoReport v2          {system.api_url}/open311/v2/services.json (or .xml)
   ผู้ใช้ตัวอย่าง (demo users, password {DEMO_PASSWORD}):
 {demo_users()}

@@ -1,5 +1,6 @@
 """The sealed channel's routes and pages: public (/integrity, /api/integrity: report, follow,
-manual, statistics) and the named officers' (/pages/integrity, /api/integrity/reports).
+manual, statistics) and the named officers' (/pages/integrity, /api/integrity/reports); and
+the public disclosure pages (/ita, /api/ita).
 
 The access log skips every path of the channel: a reporter's address, browser and the time of
 a request would otherwise land in the server's log (``quiet_access_log``)."""
@@ -8,10 +9,11 @@ import logging
 
 from fastapi import FastAPI
 
-from api.integrity import officers, public
+from api.integrity import disclosure, officers, public
 from api.workflows import WorkflowPages
 
 QUIET_PREFIXES = ("/integrity", "/api/integrity")
+"""The sealed channel's paths (the disclosure pages, /ita, are logged as any public page)."""
 
 
 class QuietChannel(logging.Filter):
@@ -32,6 +34,8 @@ def quiet_access_log() -> None:
 
 def install(app: FastAPI) -> None:
     quiet_access_log()
+    app.include_router(disclosure.api)
+    app.include_router(disclosure.pages)
     app.include_router(public.api)
     app.include_router(public.pages)
     app.include_router(officers.api)

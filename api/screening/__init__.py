@@ -32,6 +32,10 @@ def install(app: FastAPI) -> None:
 
     for module in (benefit_routes, letters_pages, benefit_pages, followup_pages, fairness_pages):
         app.include_router(module.router)
+    from api.screening import renewal_pages  # scholarship mentors and renewal (helper 9)
+
+    app.include_router(renewal_pages.router)
+    app.include_router(renewal_pages.pages)
 
 
 PAGES = WorkflowPages(

@@ -29,6 +29,7 @@ STEP_HANDLERS: dict[str, str] = {
     "committee": "domain.screening.certify:after_confirmation",
     "announcement": "domain.screening.certify:after_confirmation",
     "certification": "domain.screening.certify:after_certification",
+    "renewal": "domain.screening.renewal:after_renewal",
 }
 """Step kind -> "module:function" that applies the closed step (opens the next, moves
 candidates). One line per kind, added by the module that opens such steps."""

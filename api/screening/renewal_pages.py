@@ -1,0 +1,243 @@
+"""The scholarship's mentors and renewal: JSON routes (/api/screening) and the round's renewal
+page (/pages/screening/rounds/{id}/renewal: each recipient's mentor, latest report and the
+committee's decision; the mentor's report form). The rules are domain/screening/renewal.py."""
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import Session, select
+
+from api.deps import CurrentUser, EngineDep, SessionDep, SettingsDep
+from api.pages.common import PageUser, error_page, render
+from api.screening.benefit_access import is_coordinator, readable_round
+from api.screening.benefit_page_common import posted
+from domain.errors import DomainError, InvalidInput
+from domain.screening import renewal
+from models.screening import Candidate
+from models.screening_renewal import RenewalDecision
+
+router = APIRouter(prefix="/api/screening", tags=["screening"])
+pages = APIRouter(prefix="/pages/screening", tags=["pages"], include_in_schema=False)
+
+
+class MentorIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    mentor_user_id: int | None = None
+    mentor_name: str = Field(default="", max_length=200)
+    mentor_contact: str = Field(default="", max_length=200)
+
+
+class ReportIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reported_on: date
+    attendance_percent: int
+    situation: str = Field(max_length=5000)
+    recommend_continue: bool
+    grade_average: float | None = None
+
+
+class RenewalIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    next_round_id: int
+
+
+class DecisionIn(BaseModel):
+    candidate_id: int
+    renew: bool
+    reason: str = Field(default="", max_length=2000)
+
+
+class MeetingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    meeting_date: date
+    resolution_number: str = Field(max_length=100)
+    members_present: list[int]
+    decisions: list[DecisionIn]
+
+
+class VoteIn(BaseModel):
+    comment: str = Field(default="", max_length=2000)
+
+
+def overview(session: Session, round_id: int) -> dict[str, Any]:
+    """Each recipient with the mentor, the latest report and the committee's decision."""
+    meeting = renewal.renewal_meeting(session, round_id)
+    decided = (
+        {
+            d.candidate_id: d
+            for d in session.exec(
+                select(RenewalDecision).where(RenewalDecision.meeting_id == meeting.id)
+            )
+        }
+        if meeting
+        else {}
+    )
+    rows = []
+    for candidate in renewal.recipients(session, round_id):
+        mentor = renewal.mentor_of(session, candidate.id)  # type: ignore[arg-type]
+        report = renewal.latest_report(session, candidate.id)  # type: ignore[arg-type]
+        decision = decided.get(candidate.id)  # type: ignore[arg-type]
+        rows.append(
+            {
+                "candidate_id": candidate.id,
+                "mentor": mentor.mentor_name if mentor else None,
+                "mentor_user_id": mentor.mentor_user_id if mentor else None,
+                "report": report.model_dump(mode="json") if report else None,
+                "renew": decision.renew if decision else None,
+                "reason": decision.reason if decision else "",
+                "carried_candidate_id": decision.carried_candidate_id if decision else None,
+            }
+        )
+    return {
+        "round_id": round_id,
+        "step_id": meeting.step_id if meeting else None,
+        "next_round_id": meeting.next_round_id if meeting else None,
+        "resolution_number": meeting.resolution_number if meeting else "",
+        "decided": bool(meeting and meeting.decided_at),
+        "recipients": rows,
+    }
+
+
+@router.get("/rounds/{round_id}/renewal", summary="พี่เลี้ยง รายงาน และการพิจารณาต่อทุน")
+def get_renewal(round_id: int, user: CurrentUser, session: SessionDep) -> dict[str, Any]:
+    readable_round(session, user, round_id)
+    return overview(session, round_id)
+
+
+@router.post("/candidates/{candidate_id}/mentor", summary="กำหนดพี่เลี้ยงของผู้รับทุน")
+def post_mentor(
+    candidate_id: int, body: MentorIn, user: CurrentUser, engine: EngineDep
+) -> dict[str, Any]:
+    found = renewal.assign_mentor_uc(
+        engine,
+        candidate_id=candidate_id,
+        user_id=user.id,
+        **body.model_dump(),  # type: ignore[arg-type]
+    )
+    return found.model_dump(mode="json")
+
+
+@router.post("/candidates/{candidate_id}/mentor-reports", summary="รายงานของพี่เลี้ยง")
+def post_report(
+    candidate_id: int, body: ReportIn, user: CurrentUser, engine: EngineDep
+) -> dict[str, Any]:
+    found = renewal.record_report_uc(
+        engine,
+        candidate_id=candidate_id,
+        user_id=user.id,  # type: ignore[arg-type]
+        report=renewal.ReportInput(**body.model_dump()),
+    )
+    return found.model_dump(mode="json")
+
+
+@router.post("/rounds/{round_id}/renewal", summary="เปิดการพิจารณาต่อทุนปีถัดไป")
+def post_start(round_id: int, body: RenewalIn, user: CurrentUser, engine: EngineDep) -> dict:
+    meeting = renewal.start_renewal_uc(
+        engine,
+        round_id=round_id,
+        next_round_id=body.next_round_id,
+        user_id=user.id,  # type: ignore[arg-type]
+    )
+    return meeting.model_dump(mode="json")
+
+
+@router.post("/renewals/{step_id}/meeting", summary="บันทึกการประชุมพิจารณาต่อทุน")
+def post_meeting(step_id: int, body: MeetingIn, user: CurrentUser, engine: EngineDep) -> dict:
+    meeting = renewal.record_renewal_meeting_uc(
+        engine,
+        step_id=step_id,
+        user_id=user.id,  # type: ignore[arg-type]
+        record=renewal.RenewalRecord(
+            body.meeting_date,
+            body.resolution_number,
+            body.members_present,
+            {d.candidate_id: (d.renew, d.reason) for d in body.decisions},
+        ),
+    )
+    return meeting.model_dump(mode="json")
+
+
+@router.post("/renewals/{step_id}/vote", summary="กรรมการที่เข้าประชุมลงมติรับรองผลการพิจารณาต่อทุน")
+def post_vote(step_id: int, body: VoteIn, user: CurrentUser, engine: EngineDep) -> dict:
+    closed = renewal.cast_renewal_vote_uc(
+        engine,
+        step_id=step_id,
+        user_id=user.id,  # type: ignore[arg-type]
+        comment=body.comment,
+    )
+    return {"closed": closed}
+
+
+@pages.get("/rounds/{round_id}/renewal", response_class=HTMLResponse)
+def renewal_page(
+    round_id: int,
+    request: Request,
+    user: PageUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    flash: Annotated[str, Query(max_length=300)] = "",
+) -> Response:
+    try:
+        screening_round = readable_round(session, user, round_id)
+    except DomainError as exc:
+        return error_page(request, exc, user=user, session=session, settings=settings)
+    return render(
+        request,
+        "screening/renewal/round.html",
+        {
+            "round": screening_round,
+            "data": overview(session, round_id),
+            "is_coordinator": is_coordinator(session, user),
+            "user_id": user.id,
+            "flash": flash,
+        },
+        user=user,
+        session=session,
+        settings=settings,
+    )
+
+
+@pages.post("/candidates/{candidate_id}/mentor-report", response_class=HTMLResponse)
+async def report_page(
+    candidate_id: int,
+    request: Request,
+    user: PageUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    engine: EngineDep,
+) -> Response:
+    candidate = session.get(Candidate, candidate_id)
+    back = (
+        f"/pages/screening/rounds/{candidate.round_id}/renewal" if candidate else "/pages/screening"
+    )
+
+    def run(form: dict[str, str]) -> str:
+        try:
+            report = renewal.ReportInput(
+                reported_on=date.fromisoformat(form.get("reported_on", "")),
+                attendance_percent=int(form.get("attendance_percent", "")),
+                situation=form.get("situation", ""),
+                recommend_continue=form.get("recommend_continue") == "yes",
+                grade_average=float(form["grade_average"]) if form.get("grade_average") else None,
+            )
+        except ValueError:
+            raise InvalidInput("กรุณากรอกวันที่รายงาน ร้อยละการมาเรียน และเกรดเฉลี่ยให้ถูกต้อง") from None
+        renewal.record_report_uc(
+            engine,
+            candidate_id=candidate_id,
+            user_id=user.id,  # type: ignore[arg-type]
+            report=report,
+        )
+        return "บันทึกรายงานของพี่เลี้ยงแล้ว"
+
+    return await posted(
+        request,
+        user=user,
+        session=session,
+        settings=settings,
+        back=back,
+        run=run,
+    )
