@@ -1,7 +1,8 @@
 """The Check on the real system (ops/run.py: Prefect server, workers, API, SMTP capture): once
 every division's report is approved, the round's flow run suspends on the consolidated report's
-steps (กย.'s submission, then each level of [pdca-report]) and moves past them when the mayor
-approves; the mail to the executives is sent by the run and arrives once each."""
+steps (กย.'s submission, each level of [pdca-report], then กย.'s entry of the published results
+in E-PlanNACC) and moves past them; the mail to the executives is sent by the run and arrives
+once each."""
 
 import re
 import time
@@ -51,6 +52,18 @@ def test_the_round_flow_follows_the_report_up_to_the_mayor(system: LocalSystem) 
             f"/api/steps/{step['id']}/decision", json={"outcome": "approve", "comment": "เห็นชอบ"}
         )
         assert decided.status_code == 201, decided.text
+    # Published: the run now waits for กย. to enter the results in E-PlanNACC.
+    wait_for(lambda: suspended_on("enacc"), timeout=120, what="the run on the E-PlanNACC entry")
+    entry = next(
+        i["step"]
+        for i in coordinator.http.get("/api/inbox").json()
+        if i["step"]["case_type"] == CASE and i["step"]["case_id"] == round_id
+    )
+    recorded = coordinator.http.post(
+        f"/api/steps/{entry['id']}/decision",
+        json={"outcome": "acknowledge", "submitted_on": "2024-11-15", "reference": "EP-2567"},
+    )
+    assert recorded.status_code == 201, recorded.text
 
     def past_the_check() -> bool:
         key = paused_key(system, round_id)
