@@ -85,7 +85,7 @@ UPLOAD_ROUTES = tuple(
         r"/api/complaints/[^/]+/evidence",
         r"/complaints/new",  # the citizens' web form
         r"/pages/complaints/[^/]+/evidence",
-        r"/api/pdca/plans/import",  # CSV files, 2 MB each (domain.pdca.plan_import.MAX_BYTES)
+        r"/api/pdca/plans/import",  # CSV files, 2 MB each (domain.pdca.import_common.MAX_BYTES)
         r"/pages/pdca/import",
         r"/api/pdca/rounds/(reports/)?[^/]+/import",  # round results, CSV or XLSX, 2 MB
         r"/api/pdca/history/import",

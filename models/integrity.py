@@ -98,10 +98,14 @@ class IntegrityReport(SQLModel, table=True):
     outcome: IntegrityOutcome | None = Field(default=None, sa_type=sa.String(20))
     action_stage: ActionStage | None = Field(default=None, sa_type=sa.String(30))
     decided_on: date | None = None
-    anonymous: bool = Field(description="No identity was given (or it was withheld)")
     subject_sealed: bytes = Field(sa_type=sa.LargeBinary)
     text_sealed: bytes = Field(sa_type=sa.LargeBinary)
     identity_sealed: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
+
+    @property
+    def anonymous(self) -> bool:
+        """No identity was given."""
+        return self.identity_sealed is None
 
     # The enums are stored as text and read back as text: their Thai names from here.
     @property

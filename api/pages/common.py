@@ -4,12 +4,13 @@ rendering a page or an error page."""
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import Depends, FastAPI, HTTPException, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
@@ -113,6 +114,28 @@ def render(
         ctx["division"] = session.get(Division, user.division_id)
     ctx["nav"] = [link for pages in installed_pages().values() for link in pages.nav]
     return templates.TemplateResponse(request, name, ctx, status_code=status_code)
+
+
+async def run_posted_form(
+    request: Request,
+    settings: Settings,
+    *,
+    run: Callable[[dict[str, str]], str],
+    back: str,
+    refused: Callable[[DomainError], Response],
+    expired: DomainError,
+) -> Response:
+    """A page's form, post/redirect/get: check the CSRF token (``expired`` when it fails), run
+    the use case, which answers the Thai message to show, and go back to ``back`` with it as
+    ``flash``; a refusal of the domain is shown by ``refused``, nothing stored."""
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    if not csrf_ok(request, settings, form.get("csrf", "")):
+        return refused(expired)
+    try:
+        message = run(form)
+    except DomainError as exc:
+        return refused(exc)
+    return RedirectResponse(f"{back}?{urlencode({'flash': message})}", status_code=303)
 
 
 def error_page(

@@ -6,7 +6,7 @@ from fastapi.responses import JSONResponse, Response
 
 from domain.errors import InvalidInput
 from domain.pdca import export
-from domain.pdca.plan_import import MAX_BYTES
+from domain.pdca.import_common import MAX_BYTES
 from domain.pdca.summary import PlanView
 
 

@@ -17,10 +17,10 @@ from sqlmodel import Session, col, select
 
 from api.deps import EngineDep, SessionDep, SettingsDep
 from api.errors import status_of
-from api.pages.common import PageUser, csrf_ok, error_page, render, templates
+from api.pages.common import PageUser, csrf_ok, error_page, render, run_posted_form, templates
 from core.settings import Settings
 from domain.engine.calendar import parse_thai_date, thai_date_text
-from domain.errors import DomainError, InvalidInput
+from domain.errors import DomainError, InvalidInput, NotEntitled
 from domain.pdca.model_subdistrict import rules, service
 from domain.pdca.model_subdistrict.config import SubdistrictKind, default_config
 from domain.pdca.money import baht_text
@@ -195,14 +195,16 @@ async def _act(
 ) -> Response:
     """Run one of the cycle's forms: back to the sub-district with its message, or with the
     errors and nothing stored."""
-    posted = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-    if not csrf_ok(request, settings, posted.get("csrf", "")):
-        return _detail(request, user, session, settings, sub_id, [EXPIRED], 403)
-    try:
-        flash = action(posted)
-    except DomainError as exc:
-        return _detail(request, user, session, settings, sub_id, [exc.message], status_of(exc))
-    return RedirectResponse(f"{BASE}/{sub_id}?{urlencode({'flash': flash})}", status_code=303)
+    return await run_posted_form(
+        request,
+        settings,
+        run=action,
+        back=f"{BASE}/{sub_id}",
+        refused=lambda exc: _detail(
+            request, user, session, settings, sub_id, [exc.message], status_of(exc)
+        ),
+        expired=NotEntitled(EXPIRED),
+    )
 
 
 @router.post("/{sub_id}/plan-items", response_class=HTMLResponse)

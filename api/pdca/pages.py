@@ -19,8 +19,8 @@ from core.db import utcnow
 from domain.engine.steps import open_steps_of_case
 from domain.errors import DomainError, NotEntitled
 from domain.pdca import rules, service
+from domain.pdca.import_common import ImportRefused
 from domain.pdca.money import baht_text
-from domain.pdca.plan_import import ImportRefused
 from domain.pdca.rules import may_read, readable_plan
 from domain.pdca.summary import MIN_PUBLISHED_RISKS, plan_view
 from models.pdca import Plan, PlanStatus, RiskLevel, TargetOperator

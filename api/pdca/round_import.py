@@ -20,8 +20,8 @@ from api.pdca.common import read_upload
 from domain.engine.calendar import parse_thai_date
 from domain.errors import DomainError, InvalidInput
 from domain.pdca import round_import_service as service
+from domain.pdca.import_common import ImportRefused
 from domain.pdca.money import baht_text
-from domain.pdca.plan_import import ImportRefused
 from domain.pdca.rounds import EDITABLE, round_title
 from domain.pdca.rules import check_owner
 from models.pdca_round import (

@@ -4,15 +4,14 @@ posted by a coordinator runs one use case and comes back to its page with a Thai
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlmodel import Session
 
-from api.pages.common import csrf_ok, error_page
+from api.pages.common import error_page, run_posted_form
 from core.settings import Settings
-from domain.errors import DomainError, InvalidInput
+from domain.errors import InvalidInput
 from domain.pdca.money import baht_text
 from domain.screening.benefits_catalogue import catalogue
 from models.people import User
@@ -30,17 +29,16 @@ async def posted(
     back: str,
     run: Callable[[dict[str, str]], str],
 ) -> Response:
-    """Check the form's token, run the use case (it answers the message to show) and go back."""
-    form = {k: str(v) for k, v in (await request.form()).items()}
-    if not csrf_ok(request, settings, form.get("csrf", "")):
-        return error_page(
-            request, InvalidInput(EXPIRED), user=user, session=session, settings=settings
-        )
-    try:
-        message = run(form)
-    except DomainError as exc:
-        return error_page(request, exc, user=user, session=session, settings=settings)
-    return RedirectResponse(f"{back}?{urlencode({'flash': message})}", status_code=303)
+    """A coordinator's form: run the use case and come back to ``back`` with its message, or
+    show the domain's refusal on the error page."""
+    return await run_posted_form(
+        request,
+        settings,
+        run=run,
+        back=back,
+        refused=lambda exc: error_page(request, exc, user=user, session=session, settings=settings),
+        expired=InvalidInput(EXPIRED),
+    )
 
 
 def helpers() -> dict[str, Any]:

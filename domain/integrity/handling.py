@@ -124,7 +124,10 @@ def read_report(
             .where(IntegrityMessage.report_id == report_id)
             .order_by(col(IntegrityMessage.id))
         ).all()
-        names = {u.id: u.full_name for u in session.exec(select(User))}
+        writers = {m.officer_id for m in messages if m.officer_id is not None}
+        names = {
+            u.id: u.full_name for u in session.exec(select(User).where(col(User.id).in_(writers)))
+        }
         identity = (
             json.loads(seal.open(report.identity_sealed, field="report.identity"))
             if report.identity_sealed

@@ -156,7 +156,6 @@ def store_report(
         received_on=today(now),
         origin=origin,
         status=IntegrityStatus.received,
-        anonymous=identity_json is None,
         subject_sealed=seal.seal(subject, field="report.subject"),
         text_sealed=seal.seal(text, field="report.text"),
         identity_sealed=seal.seal(identity_json, field="report.identity")

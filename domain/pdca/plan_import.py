@@ -2,7 +2,8 @@
 it as the content of one plan version.
 
 Three files: the projects (required; the columns of ``shared/data/anticorruption_plan_
-2566_2570.csv``), and optionally the risk register and the indicators (config/pdca/README.md).
+2566_2570.csv``, parsed here), and optionally the risk register and the indicators
+(``plan_import_extras``; config/pdca/README.md); reading the CSV is ``import_common``'s.
 Parsing is pure and checks every row before anything is stored: a file with a broken row is
 refused whole, each problem named by its row (as a spreadsheet numbers it: the header is row 1)
 and, where known, the project's number. Where the plan's summary table shows something other
@@ -10,19 +11,21 @@ than a project's own page (``table_budget`` / ``table_unit``), the page's figure
 project's and the table's is kept beside it as an ``ImportDiscrepancy`` with the source's note:
 reported, never settled silently."""
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
 
 import sqlalchemy as sa
-from pythainlp.util import thai_digit_to_arabic_digit
 from sqlmodel import Session, col, select
 
-from domain.errors import InvalidInput
+from domain.pdca.import_common import ImportProblem, ImportRefused, clean_cell, parse_int, read_rows
 from domain.pdca.money import AmountError, baht_text, parse_baht
+from domain.pdca.plan_import_extras import (
+    ParsedIndicator,
+    ParsedRisk,
+    parse_indicators,
+    parse_risks,
+)
 from models.pdca import (
     ImportDiscrepancy,
     Plan,
@@ -33,101 +36,17 @@ from models.pdca import (
     ProjectIndicator,
     RiskControl,
     RiskItem,
-    RiskLevel,
-    TargetOperator,
 )
 from models.people import Division
 
 PROJECTS_FILE = "โครงการ"
-RISKS_FILE = "ทะเบียนความเสี่ยง"
-INDICATORS_FILE = "ตัวชี้วัด"
-MAX_BYTES = 2_000_000
-SHOWN_PROBLEMS = 10
 
 PROJECT_COLUMNS = ("no", "code", "dimension", "mission", "name", "unit")
-RISK_COLUMNS = ("seq", "process_step", "risk", "level", "controls")
-INDICATOR_COLUMNS = ("project_no", "text", "operator", "value", "unit")
 BUDGET_COLUMN = re.compile(r"budget_(\d{4})")
 DIMENSION = re.compile(r"^\s*(\d+)\s*\.\s*(\S.*)$")
 MISSION = re.compile(r"^\s*(\d+\.\d+)\s+(\S.*)$")
 PROJECT_CODE = re.compile(r"^\d+\.\d+\.\d+$")
 NONE_MARKS = ("-", "–", "—")
-
-RISK_LEVELS = {
-    "ต่ำ": RiskLevel.low,
-    "ปานกลาง": RiskLevel.medium,
-    "สูง": RiskLevel.high,
-    "สูงมาก": RiskLevel.very_high,
-} | {level.value: level for level in RiskLevel}
-OPERATORS = {
-    ">=": TargetOperator.at_least,
-    "≥": TargetOperator.at_least,
-    "ไม่น้อยกว่า": TargetOperator.at_least,
-    "ไม่ต่ำกว่า": TargetOperator.at_least,
-    "อย่างน้อย": TargetOperator.at_least,
-    ">": TargetOperator.more_than,
-    "มากกว่า": TargetOperator.more_than,
-    "<=": TargetOperator.at_most,
-    "≤": TargetOperator.at_most,
-    "ไม่เกิน": TargetOperator.at_most,
-    "<": TargetOperator.less_than,
-    "น้อยกว่า": TargetOperator.less_than,
-    "=": TargetOperator.equal,
-    "เท่ากับ": TargetOperator.equal,
-}
-YES = {"ใช่", "เผยแพร่", "yes", "y", "true", "1"}
-NO = {"ไม่", "ไม่เผยแพร่", "no", "n", "false", "0", ""}
-
-
-# --------------------------------------------------------------------------- problems
-
-
-@dataclass(frozen=True)
-class ImportProblem:
-    file: str
-    row: int
-    """The row as a spreadsheet numbers it (the header is row 1); 0: the file as a whole."""
-    message: str
-    project_no: int | None = None
-    column: str = ""
-    """The column's heading as the file shows it (blank: the row as a whole)."""
-
-    def text(self) -> str:
-        where = f"ไฟล์{self.file}"
-        if self.row:
-            where += f" แถวที่ {self.row}"
-        if self.column:
-            where += f" คอลัมน์ “{self.column}”"
-        if self.project_no is not None:
-            where += f" (โครงการลำดับที่ {self.project_no})"
-        return f"{where}: {self.message}"
-
-
-class ImportRefused(InvalidInput):
-    """The files were refused whole: nothing was stored. ``problems`` names every broken row."""
-
-    def __init__(self, problems: list[ImportProblem], *, what: str = "แผน") -> None:
-        shown = "; ".join(p.text() for p in problems[:SHOWN_PROBLEMS])
-        more = (
-            f" และอีก {len(problems) - SHOWN_PROBLEMS} รายการ"
-            if len(problems) > SHOWN_PROBLEMS
-            else ""
-        )
-        super().__init__(
-            f"นำเข้า{what}ไม่ได้ ไม่มีการบันทึกข้อมูลใด ๆ — {shown}{more}",
-            errors=[
-                {
-                    "field": p.column or p.file,
-                    "file": p.file,
-                    "row": p.row,
-                    "column": p.column,
-                    "project_no": p.project_no,
-                    "message": p.message,
-                }
-                for p in problems
-            ],
-        )
-        self.problems = problems
 
 
 # --------------------------------------------------------------------------- parsed shapes
@@ -159,30 +78,6 @@ class ParsedProject:
 
 
 @dataclass(frozen=True)
-class ParsedRisk:
-    row: int
-    seq: int
-    process_step: str
-    risk: str
-    level: RiskLevel
-    controls: tuple[int, ...]
-    control_note: str
-    published: bool
-    source: str
-
-
-@dataclass(frozen=True)
-class ParsedIndicator:
-    row: int
-    project_no: int
-    text: str
-    operator: TargetOperator
-    value: Decimal
-    unit: str
-    source: str
-
-
-@dataclass(frozen=True)
 class ParsedPlan:
     fiscal_years: tuple[int, ...]
     projects: tuple[ParsedProject, ...]
@@ -196,85 +91,6 @@ class ParsedPlan:
     @property
     def last_year(self) -> int:
         return self.fiscal_years[-1]
-
-
-@dataclass
-class _Rows:
-    file: str
-    columns: list[str]
-    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
-
-
-# --------------------------------------------------------------------------- reading CSV
-
-
-def decode_text(data: bytes, file: str) -> str:
-    """UTF-8 (with or without BOM), or TIS-620 as a Thai Windows spreadsheet saves it."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp874")
-    except UnicodeDecodeError:
-        raise ImportRefused(
-            [ImportProblem(file, 0, "อ่านไฟล์ไม่ได้ ต้องเป็นไฟล์ CSV แบบ UTF-8 หรือ TIS-620")]
-        ) from None
-
-
-def clean_cell(value: str | None) -> str:
-    return " ".join((value or "").split())
-
-
-def read_rows(data: bytes, *, file: str, required: Iterable[str]) -> _Rows:
-    """The file's rows as dicts by column name, each with its row number; a file without the
-    required columns, or a row with more cells than the header, is refused."""
-    if len(data) > MAX_BYTES:
-        raise ImportRefused([ImportProblem(file, 0, "ไฟล์ใหญ่เกิน 2 MB")])
-    text = decode_text(data, file)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ImportRefused([ImportProblem(file, 0, "ไฟล์ว่าง")]) from None
-    except csv.Error as exc:
-        raise ImportRefused([ImportProblem(file, 1, f"อ่านหัวตารางไม่ได้ ({exc})")]) from None
-    columns = [c.strip().lstrip("\ufeff").lower() for c in header]
-    missing = [c for c in required if c not in columns]
-    if missing:
-        raise ImportRefused([ImportProblem(file, 1, f"ไม่มีคอลัมน์ {', '.join(missing)} ในหัวตาราง")])
-    found = _Rows(file, columns)
-    problems = []
-    row = 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            row += 1
-            problems.append(ImportProblem(file, row, f"รูปแบบ CSV ไม่ถูกต้อง ({exc})"))
-            break
-        row += 1
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) > len(columns):
-            problems.append(
-                ImportProblem(file, row, f"มี {len(cells)} ช่อง แต่หัวตารางมี {len(columns)} คอลัมน์")
-            )
-            continue
-        cells += [""] * (len(columns) - len(cells))
-        found.rows.append((row, dict(zip(columns, cells, strict=True))))
-    if problems:
-        raise ImportRefused(problems)
-    if not found.rows:
-        raise ImportRefused([ImportProblem(file, 0, "ไม่มีข้อมูลนอกจากหัวตาราง")])
-    return found
-
-
-def parse_int(text: str) -> int | None:
-    raw = thai_digit_to_arabic_digit(text.strip())
-    return int(raw) if raw.isdigit() else None
 
 
 # --------------------------------------------------------------------------- the projects
@@ -424,147 +240,6 @@ def parse_projects(data: bytes, *, division_codes: Iterable[str]) -> ParsedPlan:
         fiscal_years=tuple(y for y, _ in years),
         projects=tuple(sorted(projects, key=lambda p: p.no)),
     )
-
-
-# --------------------------------------------------------------------------- risks, indicators
-
-
-def _project_numbers(text: str) -> list[str]:
-    return [part for part in re.split(r"[;,\s]+", thai_digit_to_arabic_digit(text)) if part]
-
-
-def parse_risks(data: bytes, *, project_nos: Iterable[int]) -> tuple[ParsedRisk, ...]:
-    """The risk register: process step, risk, level (ต่ำ / ปานกลาง / สูง / สูงมาก), the plan's
-    projects that control it, and whether it is published."""
-    file = RISKS_FILE
-    table = read_rows(data, file=file, required=RISK_COLUMNS)
-    known = set(project_nos)
-    problems: list[ImportProblem] = []
-    risks: list[ParsedRisk] = []
-    seen: dict[int, int] = {}
-    for row, cells in table.rows:
-        before = len(problems)
-        seq = parse_int(cells["seq"])
-        if seq is None or seq < 1:
-            problems.append(
-                ImportProblem(file, row, f"ลำดับ “{cells['seq'].strip()}” ต้องเป็นเลขจำนวนเต็มบวก")
-            )
-        elif seq in seen:
-            problems.append(ImportProblem(file, row, f"ลำดับ {seq} ซ้ำกับแถวที่ {seen[seq]}"))
-        else:
-            seen[seq] = row
-        step, risk = clean_cell(cells["process_step"]), clean_cell(cells["risk"])
-        if not step:
-            problems.append(ImportProblem(file, row, "ไม่มีขั้นตอนการดำเนินงาน"))
-        if not risk:
-            problems.append(ImportProblem(file, row, "ไม่มีประเด็นความเสี่ยง"))
-        level = RISK_LEVELS.get(clean_cell(cells["level"]).lower())
-        if level is None:
-            problems.append(
-                ImportProblem(
-                    file,
-                    row,
-                    f"ระดับความเสี่ยง “{clean_cell(cells['level'])}” ต้องเป็น ต่ำ ปานกลาง สูง หรือ สูงมาก",
-                )
-            )
-        controls: list[int] = []
-        for part in _project_numbers(cells["controls"]):
-            number = parse_int(part)
-            if number is None or number not in known:
-                problems.append(ImportProblem(file, row, f"ไม่มีโครงการลำดับที่ {part} ในแผน"))
-            elif number not in controls:
-                controls.append(number)
-        published = clean_cell(cells.get("published")).lower()
-        if published not in YES | NO:
-            problems.append(ImportProblem(file, row, f"เผยแพร่ “{published}” ต้องเป็น ใช่ หรือ ไม่"))
-        if len(problems) > before or seq is None or level is None:
-            continue
-        risks.append(
-            ParsedRisk(
-                row=row,
-                seq=seq,
-                process_step=step,
-                risk=risk,
-                level=level,
-                controls=tuple(controls),
-                control_note=clean_cell(cells.get("control_note")),
-                published=published in YES,
-                source=clean_cell(cells.get("source"))[:300],
-            )
-        )
-    if problems:
-        raise ImportRefused(problems)
-    return tuple(sorted(risks, key=lambda r: r.seq))
-
-
-def parse_indicators(data: bytes, *, project_nos: Iterable[int]) -> tuple[ParsedIndicator, ...]:
-    """Indicators with their targets: project, text, operator (>=, ไม่น้อยกว่า, …), value, unit."""
-    file = INDICATORS_FILE
-    table = read_rows(data, file=file, required=INDICATOR_COLUMNS)
-    known = set(project_nos)
-    problems: list[ImportProblem] = []
-    found: list[ParsedIndicator] = []
-    for row, cells in table.rows:
-        before = len(problems)
-        no = parse_int(cells["project_no"])
-        if no is None or no not in known:
-            problems.append(
-                ImportProblem(file, row, f"ไม่มีโครงการลำดับที่ {cells['project_no'].strip()} ในแผน")
-            )
-        text = clean_cell(cells["text"])
-        if not text:
-            problems.append(ImportProblem(file, row, "ไม่มีข้อความตัวชี้วัด", no))
-        operator = OPERATORS.get(clean_cell(cells["operator"]))
-        if operator is None:
-            problems.append(
-                ImportProblem(
-                    file,
-                    row,
-                    f"เงื่อนไข “{clean_cell(cells['operator'])}” ต้องเป็น >=, >, <=, < หรือ =",
-                    no,
-                )
-            )
-        raw = thai_digit_to_arabic_digit(cells["value"].strip()).replace(",", "")
-        value = _target(raw)
-        if value is None:
-            problems.append(
-                ImportProblem(
-                    file,
-                    row,
-                    f"ค่าเป้าหมาย “{cells['value'].strip()}” ต้องเป็นตัวเลข (ทศนิยมไม่เกิน 2 ตำแหน่ง)",
-                    no,
-                )
-            )
-        unit = clean_cell(cells["unit"])
-        if not unit:
-            problems.append(ImportProblem(file, row, "ไม่มีหน่วยของค่าเป้าหมาย", no))
-        if len(problems) > before or no is None or operator is None or value is None:
-            continue
-        found.append(
-            ParsedIndicator(
-                row=row,
-                project_no=no,
-                text=text,
-                operator=operator,
-                value=value,
-                unit=unit[:40],
-                source=clean_cell(cells.get("source"))[:300],
-            )
-        )
-    if problems:
-        raise ImportRefused(problems)
-    return tuple(found)
-
-
-def _target(raw: str) -> Decimal | None:
-    """A target value: a finite number with at most two decimals."""
-    try:
-        value = Decimal(raw)
-        if value.is_finite() and value == value.quantize(Decimal("0.01")):
-            return value
-    except InvalidOperation:
-        pass
-    return None
 
 
 def parse_plan(

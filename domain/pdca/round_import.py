@@ -18,8 +18,7 @@ from enum import StrEnum
 
 from pythainlp.util import thai_digit_to_arabic_digit
 
-from domain.pdca.money import AmountError, parse_baht
-from domain.pdca.plan_import import (
+from domain.pdca.import_common import (
     MAX_BYTES,
     ImportProblem,
     ImportRefused,
@@ -27,6 +26,7 @@ from domain.pdca.plan_import import (
     decode_text,
     parse_int,
 )
+from domain.pdca.money import AmountError, parse_baht
 from models.pdca_round import PROJECT_STATUS_TITLES, ProjectStatus
 
 REPORT_FILE = "รายงานผล"

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from core.db import utcnow
 from domain.errors import Conflict
 from domain.pdca import rules
-from domain.pdca.plan_import import ImportProblem, ImportRefused, clean_cell
+from domain.pdca.import_common import ImportProblem, ImportRefused, clean_cell
 from domain.pdca.round_import import REPORT_FILE, WHAT, Column, ReportTable
 from domain.pdca.round_import_match import Match, Notice, match_rows
 from domain.pdca.round_import_store import round_targets, write_result

@@ -12,8 +12,8 @@ from difflib import SequenceMatcher
 
 from pythainlp.util import thai_digit_to_arabic_digit
 
+from domain.pdca.import_common import ImportProblem, ImportRefused
 from domain.pdca.money import baht_text
-from domain.pdca.plan_import import ImportProblem, ImportRefused
 from domain.pdca.round_import import REPORT_FILE, WHAT, Column, ReportRow, ReportTable
 from models.pdca import PlanProject
 from models.pdca_round import DivisionReport, ProjectResult

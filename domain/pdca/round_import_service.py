@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from core.db import in_transaction
 from domain.errors import NotEntitled
-from domain.pdca.plan_import import ImportProblem, ImportRefused
+from domain.pdca.import_common import ImportProblem, ImportRefused
 from domain.pdca.round_import import (
     HISTORY_REQUIRED,
     REPORT_FILE,

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from core.db import in_transaction
 from domain.engine.steps import DecisionResult, decide
 from domain.errors import NotEntitled
-from domain.pdca import rules
+from domain.pdca import rules, rules_versions
 from domain.pdca.plan_import import division_codes, parse_plan
 from models.pdca import ImportDiscrepancy, Plan
 from models.people import User
@@ -57,12 +57,12 @@ def import_plan(
             projects, division_codes=division_codes(session), risks=risks, indicators=indicators
         )
         if plan_id is None:
-            plan, counts = rules.new_version_from_import(
+            plan, counts = rules_versions.new_version_from_import(
                 session, parsed=parsed, actor=actor, name=name, filename=filename, sha256=digest
             )
         else:
             plan = rules.get_plan(session, plan_id, lock=True)
-            counts = rules.reimport(
+            counts = rules_versions.reimport(
                 session, plan, parsed=parsed, actor=actor, filename=filename, sha256=digest
             )
         found = list(
@@ -78,7 +78,7 @@ def revise_plan(engine: Engine, *, user_id: int, plan_id: int, reason: str) -> P
 
     def work(session: Session) -> Plan:
         actor = _user(session, user_id)
-        return rules.revise(
+        return rules_versions.revise(
             session, rules.get_plan(session, plan_id, lock=True), actor=actor, reason=reason
         )
 

@@ -35,7 +35,6 @@ def upgrade() -> None:
         sa.Column("outcome", sa.String(length=20), nullable=True),
         sa.Column("action_stage", sa.String(length=30), nullable=True),
         sa.Column("decided_on", sa.Date(), nullable=True),
-        sa.Column("anonymous", sa.Boolean(), nullable=False),
         sa.Column("subject_sealed", sa.LargeBinary(), nullable=False),
         sa.Column("text_sealed", sa.LargeBinary(), nullable=False),
         sa.Column("identity_sealed", sa.LargeBinary(), nullable=True),

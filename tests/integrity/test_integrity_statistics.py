@@ -24,7 +24,6 @@ def add(session: Session, received_on: date, outcome: IntegrityOutcome | None, n
                 origin=IntegrityOrigin.web,
                 status=IntegrityStatus.decided if outcome else IntegrityStatus.received,
                 outcome=outcome,
-                anonymous=True,
                 subject_sealed=b"x",
                 text_sealed=b"x",
             )

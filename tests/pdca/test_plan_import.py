@@ -12,8 +12,9 @@ from sqlmodel import Session, func, select
 
 from domain.errors import NotEntitled
 from domain.pdca import service
+from domain.pdca.import_common import ImportRefused
 from domain.pdca.money import AmountError, baht_text, parse_baht
-from domain.pdca.plan_import import ImportRefused, parse_plan, parse_projects
+from domain.pdca.plan_import import parse_plan, parse_projects
 from domain.pdca.summary import plan_view
 from models.pdca import (
     ImportDiscrepancy,

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, func, select
 from domain.errors import Conflict, InvalidInput, NotEntitled
 from domain.pdca import round_import_service as service
 from domain.pdca.consolidate import consolidate
-from domain.pdca.plan_import import ImportRefused
+from domain.pdca.import_common import ImportRefused
 from domain.pdca.round_import import read_report
 from domain.pdca.rounds import CASE_TYPE
 from models.audit import AuditEntry

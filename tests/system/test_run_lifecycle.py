@@ -22,7 +22,7 @@ import httpx
 import pytest
 
 from core.settings import PROJECT_ROOT
-from ops.run import ALREADY_RUNNING, Ports, RunLock
+from ops.run_lock import ALREADY_RUNNING, Ports, RunLock
 from ops.smtp_capture import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(sys.platform != "linux", reason="/proc")]
