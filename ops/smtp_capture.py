@@ -9,6 +9,7 @@ back so the API can show captured mail in development.
 
 import argparse
 import os
+import random
 import signal
 import socket
 import threading
@@ -42,10 +43,38 @@ class _Handler:
         return "250 OK: message captured"
 
 
+EPHEMERAL_RANGE_FILE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+PICKED_PORTS = range(20000, 32000)
+"""Where ``free_port`` looks: below Linux's default ephemeral range (32768-60999)."""
+
+
 def free_port(host: str = "127.0.0.1") -> int:
+    """A port nothing listens on now, for a server about to start.
+
+    Not ``bind(0)``: that port comes from the ephemeral range, which the kernel also hands to
+    outgoing connections, so one of the system's own client sockets can take it before the
+    server binds (seen in CI as "address already in use"). Ports outside that range are
+    never given to a client socket; random picks keep two callers apart."""
+    low, high = _ephemeral_range()
+    candidates = [p for p in random.sample(PICKED_PORTS, 200) if not low <= p <= high]
+    for port in candidates:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind((host, port))
+            except OSError:
+                continue
+            return port
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
+
+
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        low, high = EPHEMERAL_RANGE_FILE.read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
 
 
 class SmtpCapture:

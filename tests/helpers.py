@@ -1,7 +1,9 @@
 """Helpers shared by tests: signing in (API token or page cookie), the CSRF token of a page,
-and moving a memo along its chain."""
+moving a memo along its chain, and where browser tests keep their screenshots."""
 
+import os
 import re
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -14,6 +16,16 @@ from models.memo import Memo, MemoCreate
 from models.people import User
 from models.steps import HumanStep
 from ops.seed import DEMO_PASSWORD
+
+SCREENSHOTS = Path(os.environ.get("KKM_TEST_ARTIFACTS", "var/test-artifacts")) / "screenshots"
+"""Browser tests' screenshots, kept after the run (CI keeps var/test-artifacts/) so a person
+can look at the pages the tests saw."""
+
+
+def screenshot_path(name: str) -> Path:
+    """Where a browser test saves the screenshot ``name`` (a .png file name)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS / name
 
 
 def submit_memo(engine: Engine, author: User, chain: str = "memo") -> int:

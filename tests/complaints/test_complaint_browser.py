@@ -19,9 +19,10 @@ import pytest
 from core.db import utcnow
 from domain.engine.calendar import format_thai_date
 from ops.seed import DEMO_PASSWORD
+from tests.helpers import SCREENSHOTS as SHOTS
 
 CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path("/tmp/shots")
+
 FLAGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from ops.seed import DEMO_PASSWORD
+from tests.helpers import SCREENSHOTS as SHOTS
 
 CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path("/tmp/shots")
+
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 PASSPHRASE = "ข้าวเหนียวส้มตำ-2569"
 START_HANDLING = (
@@ -111,6 +112,6 @@ def test_browser_a_citizen_reports_and_follows_and_an_officer_asks(live_api, tmp
         assert errors == []
         browser.close()
 
-    SHOTS.mkdir(exist_ok=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
     for path in shots:
         shutil.copy(path, SHOTS / path.name)

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from ops.seed import DEMO_PASSWORD
 from tests.complaints.test_complaint_browser import CHROMIUM, FLAGS, lit_street, png
+from tests.helpers import SCREENSHOTS as SHOTS
 
-SHOTS = Path("/tmp/shots")
 WIDER_THAN_SCREEN = """[...document.querySelectorAll('body *')]
   .filter(e => e.getBoundingClientRect().right > 390)
   .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + e.getBoundingClientRect().right)"""
