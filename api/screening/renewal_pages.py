@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.deps import CurrentUser, EngineDep, SessionDep, SettingsDep
 from api.pages.common import PageUser, error_page, render
@@ -16,8 +16,10 @@ from api.screening.benefit_access import is_coordinator, readable_round
 from api.screening.benefit_page_common import posted
 from domain.errors import DomainError, InvalidInput
 from domain.screening import renewal
-from models.screening import Candidate
-from models.screening_renewal import RenewalDecision
+from domain.screening.certify import member_ids
+from models.people import User
+from models.screening import Candidate, Programme, RoundStatus, ScreeningRound
+from models.screening_renewal import RenewalDecision, RenewalMeeting
 
 router = APIRouter(prefix="/api/screening", tags=["screening"])
 pages = APIRouter(prefix="/pages/screening", tags=["pages"], include_in_schema=False)
@@ -94,6 +96,10 @@ def overview(session: Session, round_id: int) -> dict[str, Any]:
     return {
         "round_id": round_id,
         "step_id": meeting.step_id if meeting else None,
+        "recorded": bool(meeting and meeting.recorded_at),
+        "meeting_date": meeting.meeting_date if meeting else None,
+        "members_present": list(meeting.members_present) if meeting else [],
+        "quorum_reached": bool(meeting and meeting.quorum_reached),
         "next_round_id": meeting.next_round_id if meeting else None,
         "resolution_number": meeting.resolution_number if meeting else "",
         "decided": bool(meeting and meeting.decided_at),
@@ -184,15 +190,38 @@ def renewal_page(
         screening_round = readable_round(session, user, round_id)
     except DomainError as exc:
         return error_page(request, exc, user=user, session=session, settings=settings)
+    data = overview(session, round_id)
+    meeting = renewal.renewal_meeting(session, round_id)
+    members = (
+        session.exec(
+            select(User)
+            .where(col(User.id).in_(member_ids(session, meeting.committee_id)))
+            .order_by(col(User.full_name))
+        ).all()
+        if meeting
+        else []
+    )
     return render(
         request,
         "screening/renewal/round.html",
         {
             "round": screening_round,
-            "data": overview(session, round_id),
+            "data": data,
             "is_coordinator": is_coordinator(session, user),
             "user_id": user.id,
             "flash": flash,
+            "mentor_choices": session.exec(
+                select(User).where(col(User.active)).order_by(col(User.full_name))
+            ).all(),
+            "next_rounds": session.exec(
+                select(ScreeningRound).where(
+                    ScreeningRound.programme == Programme.scholarship,
+                    ScreeningRound.fiscal_year == screening_round.fiscal_year + 1,
+                    ScreeningRound.status == RoundStatus.nominating,
+                )
+            ).all(),
+            "members": members,
+            "is_member": user.id in {m.id for m in members},
         },
         user=user,
         session=session,
@@ -241,3 +270,125 @@ async def report_page(
         back=back,
         run=run,
     )
+
+
+def _renewal_back(session: Session, round_id: int | None) -> str:
+    return f"/pages/screening/rounds/{round_id}/renewal" if round_id else "/pages/screening"
+
+
+@pages.post("/candidates/{candidate_id}/mentor", response_class=HTMLResponse)
+async def mentor_page(
+    candidate_id: int,
+    request: Request,
+    user: PageUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    engine: EngineDep,
+) -> Response:
+    """A coordinator names a recipient's mentor: a user of the system or an outside person."""
+    candidate = session.get(Candidate, candidate_id)
+
+    def run(form: dict[str, str]) -> str:
+        chosen = form.get("mentor_user_id", "")
+        renewal.assign_mentor_uc(
+            engine,
+            candidate_id=candidate_id,
+            user_id=user.id,  # type: ignore[arg-type]
+            mentor_user_id=int(chosen) if chosen.isdigit() else None,
+            mentor_name=form.get("mentor_name", ""),
+            mentor_contact=form.get("mentor_contact", ""),
+        )
+        return "กำหนดพี่เลี้ยงแล้ว"
+
+    back = _renewal_back(session, candidate.round_id if candidate else None)
+    return await posted(request, user=user, session=session, settings=settings, back=back, run=run)
+
+
+@pages.post("/rounds/{round_id}/renewal/start", response_class=HTMLResponse)
+async def start_page(
+    round_id: int,
+    request: Request,
+    user: PageUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    engine: EngineDep,
+) -> Response:
+    """A coordinator opens the committee's renewal step the next year."""
+
+    def run(form: dict[str, str]) -> str:
+        chosen = form.get("next_round_id", "")
+        if not chosen.isdigit():
+            raise InvalidInput("กรุณาเลือกรอบทุนการศึกษาของปีถัดไป", field="next_round_id")
+        renewal.start_renewal_uc(
+            engine,
+            round_id=round_id,
+            next_round_id=int(chosen),
+            user_id=user.id,  # type: ignore[arg-type]
+        )
+        return "เปิดการพิจารณาต่อทุนแล้ว รอคณะกรรมการพิจารณาทุนการศึกษา"
+
+    back = _renewal_back(session, round_id)
+    return await posted(request, user=user, session=session, settings=settings, back=back, run=run)
+
+
+@pages.post("/renewals/{step_id}/meeting", response_class=HTMLResponse)
+async def meeting_page(
+    step_id: int,
+    request: Request,
+    user: PageUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    engine: EngineDep,
+) -> Response:
+    """A member records the meeting: date, resolution, who was present (``present_<user id>``)
+    and each recipient's decision (``renew_<candidate id>`` yes/no, ``reason_<candidate id>``)."""
+    meeting = session.exec(select(RenewalMeeting).where(RenewalMeeting.step_id == step_id)).first()
+
+    def run(form: dict[str, str]) -> str:
+        try:
+            meeting_date = date.fromisoformat(form.get("meeting_date", ""))
+        except ValueError:
+            raise InvalidInput("กรุณาระบุวันที่ประชุม", field="meeting_date") from None
+        decisions = {
+            int(key.removeprefix("renew_")): (value == "yes", form.get(f"reason_{key[6:]}", ""))
+            for key, value in form.items()
+            if key.startswith("renew_") and key[6:].isdigit()
+        }
+        present = [int(k[8:]) for k in form if k.startswith("present_") and k[8:].isdigit()]
+        renewal.record_renewal_meeting_uc(
+            engine,
+            step_id=step_id,
+            user_id=user.id,  # type: ignore[arg-type]
+            record=renewal.RenewalRecord(
+                meeting_date, form.get("resolution_number", ""), present, decisions
+            ),
+        )
+        return "บันทึกการประชุมแล้ว กรรมการที่เข้าประชุมลงมติรับรองได้"
+
+    back = _renewal_back(session, meeting.round_id if meeting else None)
+    return await posted(request, user=user, session=session, settings=settings, back=back, run=run)
+
+
+@pages.post("/renewals/{step_id}/vote", response_class=HTMLResponse)
+async def vote_page(
+    step_id: int,
+    request: Request,
+    user: PageUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    engine: EngineDep,
+) -> Response:
+    """A member present votes to adopt the meeting's decisions."""
+    meeting = session.exec(select(RenewalMeeting).where(RenewalMeeting.step_id == step_id)).first()
+
+    def run(form: dict[str, str]) -> str:
+        closed = renewal.cast_renewal_vote_uc(
+            engine,
+            step_id=step_id,
+            user_id=user.id,  # type: ignore[arg-type]
+            comment=form.get("comment", ""),
+        )
+        return "มีมติรับรองผลการพิจารณาต่อทุนแล้ว" if closed else "บันทึกการลงมติของท่านแล้ว"
+
+    back = _renewal_back(session, meeting.round_id if meeting else None)
+    return await posted(request, user=user, session=session, settings=settings, back=back, run=run)

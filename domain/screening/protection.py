@@ -34,6 +34,7 @@ ReaderRule = Callable[[Session, User, int], bool]
 READER_RULES: tuple[str, ...] = (
     "domain.screening.assessment:is_assessor_of",
     "domain.screening.certify:is_certifier_of",
+    "domain.screening.renewal:is_mentor_of",
 )
 """More readers of a person's record, each "module:function" (session, user, person_id)."""
 

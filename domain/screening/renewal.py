@@ -71,6 +71,19 @@ def mentor_of(session: Session, candidate_id: int) -> MentorAssignment | None:
     ).first()
 
 
+def is_mentor_of(session: Session, user: User, person_id: int) -> bool:
+    """A scholarship recipient's mentor reads the recipient's record: the mentor follows the
+    pupil through the year (``domain.screening.protection.READER_RULES``)."""
+    return (
+        session.exec(
+            select(MentorAssignment.id)
+            .join(Candidate, col(Candidate.id) == col(MentorAssignment.candidate_id))
+            .where(Candidate.person_id == person_id, MentorAssignment.mentor_user_id == user.id)
+        ).first()
+        is not None
+    )
+
+
 def latest_report(session: Session, candidate_id: int) -> MentorReport | None:
     return session.exec(
         select(MentorReport)

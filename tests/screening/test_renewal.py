@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from domain.errors import Conflict, InvalidInput, NotEntitled
 from domain.screening import renewal
+from domain.screening.protection import may_read_record
 from models.people import User
 from models.screening import Candidate, Programme
 from models.screening_renewal import MentorReport
@@ -183,3 +184,83 @@ def test_renewal_routes_and_page(client: TestClient, engine: Engine, awarded) ->
         f"/api/screening/rounds/{round_id}/renewal", json={"next_round_id": round_id}, headers=sunee
     )
     assert r.status_code == 409 and "ยังไม่มีรายงาน" in r.text
+
+
+def test_a_mentor_reads_only_their_own_recipients_record(engine: Engine, awarded) -> None:
+    _, (a, b), users = awarded
+    mentor = users["somchai"]  # the strategy division: no reader of welfare records otherwise
+    with Session(engine) as session:
+        person_a, person_b = (session.get(Candidate, c).person_id for c in (a, b))  # type: ignore[union-attr]
+        assert not may_read_record(session, mentor, person_a)
+    renewal.assign_mentor_uc(
+        engine, candidate_id=a, user_id=users["sunee"].id, mentor_user_id=mentor.id
+    )
+    with Session(engine) as session:
+        assert may_read_record(session, mentor, person_a)
+        assert not may_read_record(session, mentor, person_b)
+
+
+def _post_form(client: TestClient, page_url: str, action: str, data: dict[str, str]) -> str:
+    """Post a page's form as a browser would; the Thai message of the page it comes back to."""
+    page = client.get(page_url)
+    assert page.status_code == 200, page.text
+    posted = client.post(action, data={"csrf": csrf_of(page.text), **data}, follow_redirects=False)
+    assert posted.status_code == 303, posted.text
+    return client.get(posted.headers["location"]).text
+
+
+def test_renewal_through_the_pages(client: TestClient, engine: Engine, awarded) -> None:
+    round_id, (a, b), users = awarded
+    u = {n: users[n].id for n in ("malai", "boonmee", "sompong", "wilai")}
+    url = f"/pages/screening/rounds/{round_id}/renewal"
+    sign_in(client, "sunee")
+    shown = _post_form(
+        client, url, f"/pages/screening/candidates/{a}/mentor", {"mentor_user_id": str(u["malai"])}
+    )
+    assert "กำหนดพี่เลี้ยงแล้ว" in shown
+    _post_form(
+        client,
+        url,
+        f"/pages/screening/candidates/{b}/mentor",
+        {"mentor_user_id": "", "mentor_name": "นางพี่เลี้ยง ชุมชน", "mentor_contact": "081-000-0000"},
+    )
+    renewal.record_report_uc(engine, candidate_id=a, user_id=u["malai"], report=GOOD)
+    renewal.record_report_uc(engine, candidate_id=b, user_id=users["sunee"].id, report=GOOD)
+    nxt = open_round(
+        engine, users["sunee"], programme=Programme.scholarship, fiscal_year=2571, title="ทุน 2571"
+    )
+    shown = _post_form(
+        client,
+        url,
+        f"/pages/screening/rounds/{round_id}/renewal/start",
+        {"next_round_id": str(nxt.id)},
+    )
+    assert "เปิดการพิจารณาต่อทุนแล้ว" in shown and 'id="renewal-meeting"' not in shown  # not a member
+    with Session(engine) as session:
+        meeting = renewal.renewal_meeting(session, round_id)
+        assert meeting is not None
+        step = meeting.step_id
+    sign_in(client, "boonmee")
+    meeting_form = {
+        "meeting_date": "2027-11-01",
+        "resolution_number": "มติที่ 2/2571",
+        **{f"present_{u[n]}": "on" for n in ("boonmee", "sompong", "wilai")},
+        f"renew_{a}": "yes",
+        f"renew_{b}": "no",
+        f"reason_{b}": "",
+    }
+    refused = client.post(
+        f"/pages/screening/renewals/{step}/meeting",
+        data={"csrf": csrf_of(client.get(url).text), **meeting_form},
+    )
+    assert refused.status_code == 422 and "เหตุผลที่ไม่ต่อทุน" in refused.text
+    meeting_form[f"reason_{b}"] = "ผลการเรียนต่ำกว่าเกณฑ์"
+    shown = _post_form(client, url, f"/pages/screening/renewals/{step}/meeting", meeting_form)
+    assert "บันทึกการประชุมแล้ว" in shown and "ครบองค์ประชุม" in shown
+    messages = []
+    for who in ("boonmee", "sompong", "wilai"):
+        sign_in(client, who)
+        shown = _post_form(client, url, f"/pages/screening/renewals/{step}/vote", {"comment": ""})
+        messages.append("มีมติรับรองผลการพิจารณาต่อทุนแล้ว" in shown)
+    assert messages[-1] and not messages[0]
+    assert "ไม่ต่อทุน: ผลการเรียนต่ำกว่าเกณฑ์" in shown and "ผู้สมัครรอบถัดไป #" in shown
