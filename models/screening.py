@@ -273,3 +273,18 @@ class Candidate(SQLModel, table=True):
     state: CandidateState = Field(default=CandidateState.nominated, sa_type=sa.String(24))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class DistinctPair(SQLModel, table=True):
+    """Two people a coordinator found to be two, not one: their duplicate suggestion is not
+    made again. Stored once per pair, the lower person id first."""
+
+    __tablename__ = "screening_distinct_pair"
+    __table_args__ = (sa.UniqueConstraint("first_person_id", "second_person_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    first_person_id: int = Field(foreign_key="screening_person.id")
+    second_person_id: int = Field(foreign_key="screening_person.id")
+    reason: str = Field(max_length=500)
+    decided_by_id: int = Field(foreign_key="user.id")
+    decided_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

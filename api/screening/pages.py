@@ -16,6 +16,7 @@ from api.deps import EngineDep, SessionDep, SettingsDep
 from api.errors import status_of
 from api.pages.common import PageUser, csrf_ok, error_page, render, users_by_id
 from api.screening.routes import MAX_FILE_BYTES
+from core.db import in_transaction
 from domain.engine import readlog
 from domain.errors import DomainError, InvalidInput
 from domain.screening import protection, rounds, service
@@ -24,6 +25,7 @@ from domain.screening.duplicates import suggestions
 from domain.screening.ids import problem as thai_id_problem
 from domain.screening.import_nominations import ImportRefused
 from domain.screening.import_rows import HEADER_TITLES, REQUIRED_COLUMNS
+from domain.screening.letters_people import log_reads
 from domain.screening.nominations import NominationInput
 from domain.screening.people import PersonInput, full_name
 from models.people import User
@@ -42,6 +44,8 @@ from models.screening import (
 
 router = APIRouter(prefix="/pages/screening", tags=["pages"], include_in_schema=False)
 EXPIRED = "แบบฟอร์มหมดอายุ กรุณาลองใหม่อีกครั้ง"
+CANDIDATE_LIST_PURPOSE = "รายชื่อผู้ได้รับการเสนอชื่อและรายชื่อที่อาจซ้ำกัน (ผู้ประสานงานรอบ)"
+"""Why the round page reads the names it lists: each listed person's read is logged with it."""
 
 
 def _is_coordinator(session: Session, user: User) -> bool:
@@ -225,13 +229,30 @@ def _round(
         if coordinator
         else []
     )
+    found = suggestions(session, round_id) if coordinator else []
+    shown = [person.id for _, person in candidates]
+    shown += [p.id for s in found for p in (s.first, s.second)]
+    try:
+        in_transaction(
+            session.get_bind(),  # type: ignore[arg-type]
+            lambda s: log_reads(
+                s,
+                list(dict.fromkeys(shown)),  # type: ignore[arg-type]
+                reader=s.get(User, user.id),
+                purpose=CANDIDATE_LIST_PURPOSE,
+                scope="record",
+                channel="page",
+            ),
+        )
+    except DomainError as exc:
+        return error_page(request, exc, user=user, session=session, settings=settings)
     ctx = {
         "round": screening_round,
         "figures": rounds.figures(session, round_id),
         "opened_by": users_by_id(session, {screening_round.opened_by_id}),
         "is_coordinator": coordinator,
         "candidates": candidates,
-        "suggestions": suggestions(session, round_id) if coordinator else [],
+        "suggestions": found,
         "communities": list(
             session.exec(
                 select(Community)
@@ -386,17 +407,29 @@ async def merge_page(
     drop_id: Annotated[int, Form()],
     reason: Annotated[str, Form()] = "",
     csrf: Annotated[str, Form()] = "",
+    decision: Annotated[str, Form()] = "same",
 ) -> Response:
+    """The coordinator's answer to a duplicate suggestion: one person (merge) or two."""
     if not csrf_ok(request, settings, csrf):
         return _round(request, user, session, settings, round_id, errors=[EXPIRED], status_code=403)
+    two = decision == "distinct"
     try:
-        service.merge_persons(
-            engine,
-            user_id=user.id,
-            keep_id=keep_id,
-            drop_id=drop_id,
-            reason=reason,  # type: ignore[arg-type]
-        )
+        if two:
+            service.mark_distinct_persons(
+                engine,
+                user_id=user.id,  # type: ignore[arg-type]
+                first_id=keep_id,
+                second_id=drop_id,
+                reason=reason,
+            )
+        else:
+            service.merge_persons(
+                engine,
+                user_id=user.id,  # type: ignore[arg-type]
+                keep_id=keep_id,
+                drop_id=drop_id,
+                reason=reason,
+            )
     except DomainError as exc:
         return _round(
             request,
@@ -407,7 +440,7 @@ async def merge_page(
             errors=[exc.message],
             status_code=status_of(exc),
         )
-    flash = "รวมรายชื่อแล้ว การเสนอชื่อทั้งหมดยังอยู่ครบ"
+    flash = "บันทึกว่าเป็นคนละคนแล้ว จะไม่เสนอคู่นี้อีก" if two else "รวมรายชื่อแล้ว การเสนอชื่อทั้งหมดยังอยู่ครบ"
     return RedirectResponse(
         f"/pages/screening/rounds/{round_id}?{urlencode({'flash': flash})}", 303
     )

@@ -153,6 +153,12 @@ class MergeIn(BaseModel):
     reason: str = Field(min_length=1, max_length=500)
 
 
+class DistinctIn(BaseModel):
+    first_id: int = Field(ge=1)
+    second_id: int = Field(ge=1)
+    reason: str = Field(min_length=1, max_length=500)
+
+
 class NominationLineOut(BaseModel):
     id: int
     round_id: int
@@ -365,6 +371,12 @@ def merge_persons(body: MergeIn, user: CurrentUser, engine: EngineDep) -> Person
     """Merge two records of one person; every nomination is kept."""
     kept = service.merge_persons(engine, user_id=user.id, **body.model_dump())  # type: ignore[arg-type]
     return PersonBrief.of(kept)
+
+
+@router.post("/persons/distinct", status_code=204)
+def mark_distinct(body: DistinctIn, user: CurrentUser, engine: EngineDep) -> None:
+    """A suggested pair is two people: the suggestion is not made again."""
+    service.mark_distinct_persons(engine, user_id=user.id, **body.model_dump())  # type: ignore[arg-type]
 
 
 @router.get("/persons/{person_id}", response_model=PersonOut)

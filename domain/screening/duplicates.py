@@ -1,7 +1,8 @@
 """Duplicate people: the same Thai ID is the same person (found at entry, never stored twice);
 similar Thai names (the same ``name_key``, a Thai soundex) with the same birth date, or the
 same community where a birth date is missing, are suggested to the coordinator, who merges
-them. A merge keeps every nomination and the merged person's row (``merged_into_id``)."""
+them or records that they are two people (the suggestion is then not made again). A merge keeps
+every nomination and the merged person's row (``merged_into_id``)."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from domain.screening.people import get_person
 from domain.screening.rounds import check_coordinator
 from domain.screening.states import CASE_TYPE, set_state
 from models.people import User
-from models.screening import Candidate, CandidateState, Nomination, Person
+from models.screening import Candidate, CandidateState, DistinctPair, Nomination, Person
 
 COPIED_WHEN_MISSING = (
     "thai_id",
@@ -67,7 +68,8 @@ def suggestions(session: Session, round_id: int) -> list[Suggestion]:
             buckets[(person.name_key, "born", person.birth_date)].append(person)
         if person.community_id is not None:
             buckets[(person.name_key, "lives", person.community_id)].append(person)
-    found, seen = [], set()
+    found = []
+    seen = _distinct_pairs(session, [p.id for p in people])  # type: ignore[misc]
     for (_key, kind, _value), group in buckets.items():
         for i, first in enumerate(group):
             for second in group[i + 1 :]:
@@ -79,6 +81,58 @@ def suggestions(session: Session, round_id: int) -> list[Suggestion]:
                     seen.add((first.id, second.id))
                     found.append(Suggestion(first, second, reasons))
     return found
+
+
+def _distinct_pairs(session: Session, person_ids: list[int]) -> set[tuple[int, int]]:
+    if not person_ids:
+        return set()
+    rows = session.exec(
+        select(DistinctPair.first_person_id, DistinctPair.second_person_id).where(
+            col(DistinctPair.first_person_id).in_(person_ids)
+        )
+    ).all()
+    return {(first, second) for first, second in rows}
+
+
+def mark_distinct(
+    session: Session, actor: User, *, first_id: int, second_id: int, reason: str
+) -> DistinctPair:
+    """The coordinator checked a suggestion: two people. Recorded once, audited on every round
+    either is a candidate in; asking again answers the first record."""
+    check_coordinator(session, actor)
+    if not reason.strip():
+        raise InvalidInput("กรุณาระบุเหตุผลที่ยืนยันว่าเป็นคนละคน", field="reason")
+    low, high = sorted((get_person(session, first_id).id, get_person(session, second_id).id))  # type: ignore[type-var]
+    if low == high:
+        raise Conflict("เป็นบุคคลเดียวกันอยู่แล้ว")
+    existing = session.exec(
+        select(DistinctPair).where(
+            DistinctPair.first_person_id == low, DistinctPair.second_person_id == high
+        )
+    ).first()
+    if existing is not None:
+        return existing
+    pair = DistinctPair(
+        first_person_id=low,  # type: ignore[arg-type]
+        second_person_id=high,  # type: ignore[arg-type]
+        reason=reason.strip(),
+        decided_by_id=actor.id,  # type: ignore[arg-type]
+    )
+    session.add(pair)
+    session.flush()
+    rounds = session.exec(
+        select(Candidate.round_id).where(col(Candidate.person_id).in_([low, high])).distinct()
+    ).all()
+    for round_id in sorted(rounds):
+        audit.record(
+            session,
+            case_type=CASE_TYPE,
+            case_id=round_id,
+            action="screening_persons_distinct",
+            actor=actor,
+            detail={"person_ids": [low, high], "reason": pair.reason},
+        )
+    return pair
 
 
 def merge(session: Session, actor: User, *, keep_id: int, drop_id: int, reason: str) -> Person:

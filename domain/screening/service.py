@@ -80,3 +80,16 @@ def merge_persons(
         )
 
     return in_transaction(engine, work)
+
+
+def mark_distinct_persons(
+    engine: Engine, *, user_id: int, first_id: int, second_id: int, reason: str
+) -> None:
+    """A suggested pair is two people: the suggestion is not made again."""
+
+    def work(session: Session) -> None:
+        duplicates.mark_distinct(
+            session, _user(session, user_id), first_id=first_id, second_id=second_id, reason=reason
+        )
+
+    in_transaction(engine, work)

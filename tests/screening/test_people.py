@@ -17,6 +17,7 @@ from models.audit import AuditEntry
 from models.screening import (
     Candidate,
     CandidateState,
+    DistinctPair,
     Nomination,
     NominationSource,
     Person,
@@ -226,3 +227,48 @@ def test_a_person_nominated_again_shows_the_earlier_round(engine, screening_peop
     assert [e.round.id for e in found.earlier_than(later.id)] == [earlier.id]  # type: ignore[arg-type]
     assert found.rounds[0].sources == ("ยื่นคำร้องด้วยตนเอง",)
     assert not found.helped_in_past_year
+
+
+def test_a_pair_found_to_be_two_people_is_not_suggested_again(engine, screening_people) -> None:
+    officer = screening_people["siriporn"]
+    rid = open_round(engine, officer).id
+    home = community_id(engine, rid, community_names(engine, rid)[3])  # type: ignore[arg-type]
+    born = date(1967, 3, 15)
+    ids = [
+        service.nominate(
+            engine,
+            user_id=officer.id,  # type: ignore[arg-type]
+            round_id=rid,  # type: ignore[arg-type]
+            data=NominationInput(
+                person=person(name, birth_date=born, community_id=home),
+                source=NominationSource.officer,
+                nominator_name="ผู้เสนอ",
+            ),
+        ).person_id
+        for name in ("สมศรี", "สมสี")
+    ]
+    with pytest.raises(InvalidInput, match="เหตุผล"):
+        service.mark_distinct_persons(
+            engine, user_id=officer.id, first_id=ids[1], second_id=ids[0], reason=" "
+        )
+    with pytest.raises(NotEntitled):
+        service.mark_distinct_persons(
+            engine,
+            user_id=screening_people["somchai"].id,
+            first_id=ids[1],
+            second_id=ids[0],
+            reason="คนละคน",
+        )
+    with Session(engine) as session:
+        assert len(suggestions(session, rid)) == 1  # type: ignore[arg-type]
+    for _ in range(2):  # asked twice: one record
+        service.mark_distinct_persons(
+            engine, user_id=officer.id, first_id=ids[1], second_id=ids[0], reason="ตรวจบัตรแล้ว"
+        )
+    with Session(engine) as session:
+        assert suggestions(session, rid) == []  # type: ignore[arg-type]
+        assert session.exec(select(DistinctPair.first_person_id)).all() == [min(ids)]
+        assert "screening_persons_distinct" in set(
+            session.exec(select(AuditEntry.action).where(AuditEntry.case_id == rid))
+        )
+        assert figures(session, rid).candidates == 2  # type: ignore[arg-type]

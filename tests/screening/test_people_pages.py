@@ -5,8 +5,10 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
+from api.screening.pages import CANDIDATE_LIST_PURPOSE
 from domain.screening.config import screening_config
 from domain.screening.rounds import today
+from models.readlog import ReadLogEntry
 from models.screening import Candidate, CandidateState, Nomination, ScreeningRound
 from tests.helpers import csrf_of, login, sign_in
 from tests.screening.conftest import community_names, csv_bytes, nomination_row, thai_id
@@ -87,6 +89,15 @@ def test_the_coordinator_runs_nominations_on_the_pages(screening_client, engine)
 
     with Session(engine) as session:
         keep, drop = session.exec(select(Candidate.person_id).order_by(Candidate.id)).all()
+        listed = session.exec(
+            select(ReadLogEntry.record_id).where(ReadLogEntry.purpose == CANDIDATE_LIST_PURPOSE)
+        ).all()
+    assert {keep, drop} <= set(listed)  # the names the round page lists are logged as read
+    two = client.post(
+        f"/pages/screening/rounds/{round_id}/merge",
+        data={"csrf": csrf, "keep_id": keep, "drop_id": drop, "decision": "distinct"},
+    )
+    assert two.status_code == 422 and "เหตุผลที่ยืนยันว่าเป็นคนละคน" in two.text
     merged = client.post(
         f"/pages/screening/rounds/{round_id}/merge",
         data={"csrf": csrf, "keep_id": keep, "drop_id": drop, "reason": "คนเดียวกัน"},
