@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager, suppress
 from fastapi import FastAPI
 
 from adapters.orchestrator import CaseSyncQueue, Orchestrator
-from api import errors, middleware
+from api import dashboards, errors, middleware
 from api.pages import common as page_common
 from api.pages import steps as step_pages
 from api.routes import auth, cases, people, steps
@@ -51,6 +51,7 @@ def create_app() -> FastAPI:
         app.include_router(module.router)
     page_common.install_common(app)  # /static, the redirect to sign in, / -> /pages/inbox
     install_all(app)  # each workflow's routes and pages (api.<name>.PAGES)
+    dashboards.install(app)  # the executives' dashboards (not a workflow)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:
