@@ -39,17 +39,21 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 # ops.run stops everything on Ctrl-C, SIGTERM (make passes its own on) and SIGHUP.
+# pango for the PDF documents; without it (no root) PDFs answer 503 and the rest runs.
 run: venv
+	-@bash ops/install_system_packages.sh
 	$(VPY) -m ops.run $(RUN_ARGS)
 
 # The scale-out shape on one machine: PostgreSQL for the application and Prefect, two workers.
 run-scaled: venv
+	-@bash ops/install_system_packages.sh
 	@bash ops/postgres.sh start >/dev/null
 	$(VPY) -m ops.run --postgres postgresql://kkm:kkm@127.0.0.1:$${KKM_PG_PORT:-55432} --workers 2 --api-processes 2
 
 # ops/postgres.sh prints chatter on stderr and the URL as its last stdout line.
 test: venv
 	@bash ops/install_browser.sh
+	@bash ops/install_system_packages.sh --tests
 	@out=$$(bash ops/postgres.sh start) || { echo "ops/postgres.sh start failed" >&2; exit 1; }; \
 	url=$$(printf '%s\n' "$$out" | tail -n1 | cut -d= -f2-); \
 	case "$$url" in postgresql*) ;; *) echo "no URL from ops/postgres.sh start: $$out" >&2; exit 1;; esac; \

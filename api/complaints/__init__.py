@@ -4,12 +4,25 @@ the officers' pages (/pages/complaints, and the complaint on its steps' pages)."
 
 from fastapi import FastAPI
 
-from api.complaints import citizen_pages, line, open311, pages, panel, public_routes, report, routes
+from api.complaints import (
+    citizen_pages,
+    line,
+    monthly_report_pdf,
+    open311,
+    pages,
+    panel,
+    public_routes,
+    receipt_pdf,
+    report,
+    routes,
+)
 from api.workflows import WorkflowPages
 
 
 def install(app: FastAPI) -> None:
     app.include_router(report.router)  # before routes: /api/complaints/reports is no id
+    app.include_router(monthly_report_pdf.router)
+    app.include_router(receipt_pdf.router)  # the receipts as PDF (api/pdf_documents.py)
     app.include_router(public_routes.router)
     app.include_router(routes.router)
     app.include_router(open311.router)

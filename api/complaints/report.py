@@ -29,7 +29,10 @@ def _check(session: Session, user: User) -> None:
     raise NotEntitled("รายงานเรื่องร้องเรียนประจำเดือนเปิดดูได้เฉพาะผู้อำนวยการกองขึ้นไปและสำนักปลัดเทศบาล")
 
 
-def _build(session: Session, user: User, year: int, month: int) -> report_domain.MonthlyReport:
+def readable_report(
+    session: Session, user: User, year: int, month: int
+) -> report_domain.MonthlyReport:
+    """The month's report, for the readers it is meant for (the JSON, page and PDF routes)."""
     _check(session, user)
     return report_domain.build_monthly_report(session, year_be=year, month=month)
 
@@ -40,7 +43,7 @@ def monthly(
 ) -> report_domain.MonthlyReport:
     """The month's report: complaints registered in it, by status, category, channel and
     division; solved and satisfied shares against their targets; median days to resolve."""
-    return _build(session, user, year, month)
+    return readable_report(session, user, year, month)
 
 
 @router.get(
@@ -55,7 +58,7 @@ def monthly(
 )
 def monthly_csv(user: CurrentUser, session: SessionDep, year: Year, month: Month) -> Response:
     """The report as a CSV file (UTF-8 with BOM, opens in Excel with the Thai intact)."""
-    report = _build(session, user, year, month)
+    report = readable_report(session, user, year, month)
     return Response(
         content=report_domain.report_csv(report).encode("utf-8"),
         media_type="text/csv; charset=utf-8",
@@ -68,5 +71,5 @@ def monthly_csv(user: CurrentUser, session: SessionDep, year: Year, month: Month
 @router.get("/monthly.html", response_class=HTMLResponse)
 def monthly_html(user: CurrentUser, session: SessionDep, year: Year, month: Month) -> HTMLResponse:
     """The report as the executives receive it by mail."""
-    report = _build(session, user, year, month)
+    report = readable_report(session, user, year, month)
     return HTMLResponse(report_domain.render_report_html(report), headers=DOCUMENT_HEADERS)

@@ -12,6 +12,7 @@ from api.pdca import (
     pages,
     public,
     report_pages,
+    report_pdf,
     report_public,
     report_routes,
     round_import,
@@ -35,6 +36,7 @@ def install(app: FastAPI) -> None:
     app.include_router(public.router)
     app.include_router(report_routes.router)
     app.include_router(report_pages.router)
+    app.include_router(report_pdf.router)  # before report_public: its report.{ext}
     app.include_router(report_public.router)
     round_import.install(app)
     app.include_router(order_pages.router)

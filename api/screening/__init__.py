@@ -28,8 +28,10 @@ def install(app: FastAPI) -> None:
         fairness_pages,
         followup_pages,
         letters_pages,
+        letters_pdf,
     )
 
+    app.include_router(letters_pdf.router)  # before letters_pages: …/batches/{id}.pdf
     for module in (benefit_routes, letters_pages, benefit_pages, followup_pages, fairness_pages):
         app.include_router(module.router)
     from api.screening import renewal_pages  # scholarship mentors and renewal (helper 9)

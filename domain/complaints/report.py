@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from core.db import utcnow
+from core.settings import get_settings
 from domain.complaints.states import CASE_TYPE
 from domain.engine.calendar import BANGKOK, format_thai_date, to_buddhist_year, to_common_year
 from domain.engine.notify import queue_email, render_email
@@ -380,8 +381,14 @@ def executives(session: Session) -> list[User]:
     )
 
 
+def pdf_url(report: MonthlyReport) -> str:
+    """Where the month's report is downloaded as PDF (api/complaints/monthly_report_pdf.py)."""
+    base = get_settings().public_base_url
+    return f"{base}/api/complaints/reports/monthly.pdf?year={report.year_be}&month={report.month}"
+
+
 def report_context(report: MonthlyReport, **extra: object) -> dict[str, object]:
-    return {"report": report, "person_name": None, **extra}
+    return {"report": report, "person_name": None, "pdf_url": pdf_url(report), **extra}
 
 
 def render_report_html(report: MonthlyReport) -> str:

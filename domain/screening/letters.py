@@ -250,10 +250,15 @@ PRINT_PURPOSE = "พิมพ์/ตรวจหนังสือแจ้ง�
 
 
 def letter_views(
-    engine: Engine, round_id: int, *, reader_id: int, batch_id: int | None = None
+    engine: Engine,
+    round_id: int,
+    *,
+    reader_id: int,
+    batch_id: int | None = None,
+    letter_id: int | None = None,
 ) -> list[LetterView]:
-    """The round's letters (or one print batch's) as printed, for a coordinator of the welfare
-    division; the addressees' records are read through the read log."""
+    """The round's letters (or one print batch's, or one letter) as printed, for a coordinator
+    of the welfare division; the addressees' records are read through the read log."""
 
     def work(session: Session) -> list[LetterView]:
         reader = session.get(User, reader_id)
@@ -264,6 +269,8 @@ def letter_views(
         query = select(ScreeningLetter).where(ScreeningLetter.round_id == round_id)
         if batch_id is not None:
             query = query.where(ScreeningLetter.batch_id == batch_id)
+        if letter_id is not None:
+            query = query.where(ScreeningLetter.id == letter_id)
         rows = session.exec(query.order_by(col(ScreeningLetter.number))).all()
         people = recipients(
             session, [lt.candidate_id for lt in rows], reader=reader, purpose=PRINT_PURPOSE
