@@ -10,6 +10,7 @@ from adapters.mail import deliver_outbox
 from adapters.orchestrator import Orchestrator
 from core.db import get_engine, in_transaction
 from core.settings import check_secret_key, get_settings
+from domain.children.referral_chase import sweep_referral_chase
 from domain.complaints import service
 from domain.complaints.intake import waiting_intakes
 from domain.engine import throttle
@@ -26,16 +27,18 @@ async def deadline_sweep() -> dict[str, int]:
     # engine stamps tells when a reporter wrote (domain/integrity/rules.py).
     sealed = in_transaction(get_engine(), open_received)
     sealed_chased = in_transaction(get_engine(), sweep_integrity_chase)
+    referrals_chased = in_transaction(get_engine(), sweep_referral_chase)
     counts = in_transaction(get_engine(), sweep_deadlines)
     report = await deliver_outbox(get_engine(), get_settings(), limit=1000)
     get_run_logger().info(
-        "sealed reports opened %d, chased %s; notices %s; mail sent %d",
+        "sealed reports opened %d, chased %s; referrals chased %s; notices %s; mail sent %d",
         sealed,
         sealed_chased,
+        referrals_chased,
         counts,
         report.sent,
     )
-    return {**counts, "sealed_reports_opened": sealed, **sealed_chased}
+    return {**counts, "sealed_reports_opened": sealed, **sealed_chased, **referrals_chased}
 
 
 @flow(name="deliver-mail")

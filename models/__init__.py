@@ -3,6 +3,28 @@
 from models.audit import AuditEntry
 from models.calendar import DeclaredHoliday
 from models.chase import AgendaItem, ChaseNotice
+from models.children import (
+    CaseEntry,
+    ChildCase,
+    CorePersonOfSchool,
+    Guardian,
+    PlanAction,
+    Pupil,
+    SchoolTeacher,
+    ScreeningResult,
+    ScreeningSession,
+)
+from models.children_referrals import (
+    AgencyAgreement,
+    AgencyProfile,
+    CampAttendance,
+    CampCohort,
+    CampEnrolment,
+    CampProblem,
+    ChildOutcome,
+    DevelopmentEntry,
+    Referral,
+)
 from models.complaint import (
     Complaint,
     ComplaintCategory,
@@ -105,6 +127,24 @@ from models.steps import (
 from models.throttle import Throttle
 
 __all__ = [
+    "AgencyAgreement",
+    "AgencyProfile",
+    "CampAttendance",
+    "CampCohort",
+    "CampEnrolment",
+    "CampProblem",
+    "ChildOutcome",
+    "DevelopmentEntry",
+    "Referral",
+    "CaseEntry",
+    "ChildCase",
+    "CorePersonOfSchool",
+    "Guardian",
+    "PlanAction",
+    "Pupil",
+    "SchoolTeacher",
+    "ScreeningResult",
+    "ScreeningSession",
     "IntegrityFile",
     "IntegrityMessage",
     "IntegrityReport",

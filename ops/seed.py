@@ -25,6 +25,12 @@ from models.people import (
     Position,
     User,
 )
+from ops.demo_children import CHILDREN_STAFF, seed_children_staff, seed_demo_children
+from ops.demo_children_referrals import (
+    AGENCY_CONTACTS,
+    seed_agency_contacts,
+    seed_demo_children_referrals,
+)
 from ops.demo_complaints import seed_demo_complaints
 from ops.demo_integrity import DEMO_PASSPHRASE, seed_demo_integrity
 from ops.demo_model_subdistrict import seed_demo_model_subdistricts
@@ -89,6 +95,12 @@ PEOPLE = [
     # Welfare screening, round 2 (seed 000: "จิตอาสา 2 ชุด"): the participation-promotion
     # volunteers, members of their team's committee (ops/seed_screening_teams.py), no division.
     *((username, name, Position.officer, None) for username, name in VOLUNTEERS),
+    # At-risk children: the schools' teachers and the core person (no division; their schools
+    # are linked in ops/demo_children.py).
+    *((username, name, Position.officer, None) for username, name in CHILDREN_STAFF),
+    # Youth programme: a contact of each of several partner agencies (outside the municipality,
+    # no division), who acknowledges referrals (ops/demo_children_referrals.py).
+    *((username, name, Position.officer, None) for username, name, _code in AGENCY_CONTACTS),
 ]
 
 # Who does what in the demo, as `make run` prints it and README.md lists it: the complaint
@@ -125,6 +137,17 @@ DEMO_ROLES: list[tuple[str, list[str]]] = [
         ["mayor", "anan", "kanya", "prasert", "ratana"],
     ),
     ("ร้องเรียนการทุจริต: เจ้าหน้าที่ผู้ได้รับแต่งตั้ง (สป., ตส.)", ["ratana", "prapai"]),
+    (
+        "ดูแลเด็กกลุ่มเสี่ยง: ครูคัดกรองนักเรียน (ร.ร.วัดกลาง ป.5/1, ร.ร.บ้านโนนทัน)",
+        ["kru_somsri", "kru_wilawan"],
+    ),
+    ("ดูแลเด็กกลุ่มเสี่ยง: ตรวจประเมินทางการแพทย์ในโรงเรียน (สธ.)", ["jintana"]),
+    ("ดูแลเด็กกลุ่มเสี่ยง: ผู้รับผิดชอบหลัก (เยี่ยมบ้าน แผนการดูแล ติดตามผล)", ["preecha"]),
+    ("เด็กและเยาวชน: ผู้ประสานงานโครงการ ส่งต่อ ค่าย ทะเบียนภาคี (สส.)", ["siriporn"]),
+    (
+        "เด็กและเยาวชน: ผู้ประสานงานหน่วยงานภาคี (ตอบรับการส่งต่อ บันทึกผล)",
+        [username for username, _name, _code in AGENCY_CONTACTS],
+    ),
     ("ผู้บริหาร", ["mayor"]),
 ]
 
@@ -284,6 +307,8 @@ def main() -> None:
         seed_screening(session)
         seed_screening_teams(session, DEMO_PASSWORD)
         seed_partner_agencies(session)  # the follow-up visits' referral register
+        seed_children_staff(session, DEMO_PASSWORD)  # teachers, the core person
+        seed_agency_contacts(session, DEMO_PASSWORD)  # youth programme's agencies, contacts
         seed_complaints(session)
         demo_cases = seed_demo_cases(session, users) if args.demo else 0
     # After the commit above: each demo complaint goes through the use cases, in its own
@@ -292,12 +317,15 @@ def main() -> None:
     demo_plans = seed_demo_pdca(get_engine()) if args.demo else 0
     demo_subdistricts = seed_demo_model_subdistricts(get_engine()) if args.demo else 0
     demo_screening = seed_demo_screening(get_engine()) if args.demo else 0
+    demo_children = seed_demo_children(get_engine()) if args.demo else 0
+    demo_referrals = seed_demo_children_referrals(get_engine(), DEMO_PASSWORD) if args.demo else 0
     demo_receipt = seed_demo_integrity(get_engine()) if args.demo else None
     print(
         f"users: {', '.join(sorted(users))} (password {DEMO_PASSWORD}); "
         f"demo cases: {demo_cases}; demo complaints: {demo_complaints}; "
         f"demo plan versions: {demo_plans}; demo model sub-districts: {demo_subdistricts}; "
-        f"demo screening candidates: {demo_screening}"
+        f"demo screening candidates: {demo_screening}; demo child-care cases: {demo_children}; "
+        f"demo referrals: {demo_referrals}"
     )
     if demo_receipt:
         print(f"demo corruption report: {demo_receipt} / {DEMO_PASSPHRASE} (/integrity/follow)")

@@ -29,6 +29,7 @@ INSTALLED: tuple[str, ...] = (
     "pdca",
     "screening",
     "integrity",
+    "children",
 )
 """Package names under ``domain`` (and ``api``): one line per workflow."""
 
