@@ -10,15 +10,16 @@ from typing import Any
 from uuid import UUID
 
 from anyio import to_thread
-from prefect.client.orchestration import PrefectClient, get_client
+from prefect.client.orchestration import PrefectClient
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.client.schemas.objects import FlowRun, StateType
 from prefect.client.schemas.sorting import FlowRunSort
 from prefect.exceptions import ObjectNotFound
 from prefect.states import Crashed
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from adapters.prefect_client import prefect_client
 from core.db import session_scope, utcnow
 from domain.engine.registry import workflow_for
 from domain.engine.steps import decisions_of_step
@@ -26,6 +27,8 @@ from models.steps import CaseRun, HumanStep, StepStatus
 
 log = logging.getLogger(__name__)
 
+BULK_CREATE_LIMIT = 100
+"""Flow runs Prefect creates in one request (its ``/create_flow_run/bulk`` limit)."""
 LOST = {StateType.CANCELLED, StateType.CRASHED, StateType.FAILED, StateType.CANCELLING}
 STALE_RUNNING = timedelta(minutes=15)
 """A run RUNNING this long without a state change lost its process (a killed worker)."""
@@ -77,6 +80,77 @@ class Orchestrator:
         await to_thread.run_sync(self._record_start, run.id, str(flow_run.id), attempt)
         return str(flow_run.id)
 
+    def _case_runs(self, cases: list[tuple[str, int]]) -> list[CaseRun]:
+        with self._reading() as session:
+            found: list[CaseRun] = []
+            for case_type in {t for t, _ in cases}:
+                ids = [i for t, i in cases if t == case_type]
+                found += session.exec(
+                    select(CaseRun).where(
+                        CaseRun.case_type == case_type,
+                        col(CaseRun.case_id).in_(ids),
+                        CaseRun.finished == False,  # noqa: E712
+                    )
+                )
+            return found
+
+    def _record_starts(self, started: dict[int, str]) -> None:
+        with session_scope(self.engine) as session:
+            for row in session.exec(select(CaseRun).where(col(CaseRun.id).in_(started))):
+                row.flow_run_id = started[row.id]  # type: ignore[index]
+                row.updated_at = utcnow()
+                session.add(row)
+
+    async def start_new_cases(self, cases: list[tuple[str, int]]) -> SyncReport:
+        """Start the flow runs of new cases in bulk: one request per deployment and
+        ``BULK_CREATE_LIMIT`` cases, one transaction to record them (one request and one
+        transaction per case took ~0.2 s each: 1,260 complaints waited minutes, B4' in
+        benchmarks/NOTES.md). A case that has a run already is synced as after a decision;
+        the idempotency keys are ``_start``'s, so a repeat creates nothing twice."""
+        report = SyncReport()
+        runs = await to_thread.run_sync(self._case_runs, cases)
+        fresh = [r for r in runs if not r.flow_run_id]
+        for run in runs:
+            if run.flow_run_id:
+                await self.sync_case(run.case_type, run.case_id)
+        async with prefect_client() as client:
+            for deployment in {r.deployment for r in fresh}:
+                mine = [r for r in fresh if r.deployment == deployment]
+                deployment_id = await self._deployment_id(client, deployment)
+                for i in range(0, len(mine), BULK_CREATE_LIMIT):
+                    chunk = mine[i : i + BULK_CREATE_LIMIT]
+                    response = await client.request(
+                        "POST",
+                        "/deployments/{id}/create_flow_run/bulk",  # type: ignore[arg-type]
+                        path_params={"id": deployment_id},
+                        json=[
+                            {
+                                "parameters": r.parameters,
+                                "name": f"{r.case_type}-{r.case_id}"
+                                + (f"-{r.attempt}" if r.attempt else ""),
+                                "tags": [f"case:{r.case_type}"],
+                                "idempotency_key": f"{r.case_type}-{r.case_id}-{r.attempt}",
+                            }
+                            for r in chunk
+                        ],
+                    )
+                    response.raise_for_status()
+                    started: dict[int, str] = {}
+                    refused = []
+                    for run, result in zip(chunk, response.json()["results"], strict=True):
+                        if result["status"] == "CREATED":
+                            started[run.id] = result["flow_run_id"]  # type: ignore[index]
+                            report.started.append(f"{run.case_type}-{run.case_id}")
+                        else:
+                            refused.append((run, result["error"]))
+                    await to_thread.run_sync(self._record_starts, started)
+                    if refused:  # e.g. Prefect's SQLite busy: one at a time, as before
+                        log.warning("bulk start refused %d: %s", len(refused), refused[0][1])
+                    for run, _ in refused:
+                        await self._start(client, run)
+                        report.started.append(f"{run.case_type}-{run.case_id}")
+        return report
+
     def _reading(self) -> Session:
         """A read-only session: reads do not take the writers' turn (SQLite) from decisions."""
         return Session(self.engine, expire_on_commit=False)
@@ -120,7 +194,7 @@ class Orchestrator:
         report = SyncReport()
         if run is None:
             return report
-        async with get_client() as client:
+        async with prefect_client() as client:
             flow_run = None
             if run.flow_run_id:
                 try:
@@ -134,7 +208,7 @@ class Orchestrator:
         """Sweep every unfinished case: the repair for lost runs and missed resumes."""
         report = SyncReport()
         runs = await to_thread.run_sync(self._unfinished_runs)
-        async with get_client() as client:
+        async with prefect_client() as client:
             for i in range(0, len(runs), batch):
                 chunk = runs[i : i + batch]
                 ids = [UUID(r.flow_run_id) for r in chunk if r.flow_run_id]
@@ -217,10 +291,11 @@ class CaseSyncQueue:
     answers; a request still queued when the API stops is caught by the reconcile sweep.
 
     New cases wait in a line of their own: their runs are started once new cases stop
-    arriving for ``new_case_quiet`` seconds (or a case has waited ``new_case_max_wait``), one
-    per ``new_case_interval``. A burst of intakes is thus answered without the API and the
-    Prefect server spending the machine on flow runs meanwhile (B1), decisions go first (B2,
-    B3), and the reconcile sweep starts whatever is still waiting a minute later."""
+    arriving for ``new_case_quiet`` seconds (or a case has waited ``new_case_max_wait``), in
+    bulk (``new_case_batch`` per request to Prefect, then ``new_case_interval``). A burst of
+    intakes is thus answered without the API and the Prefect server spending the machine on
+    flow runs meanwhile (B1), decisions go first (B2, B3), and the reconcile sweep starts
+    whatever is still waiting a minute later."""
 
     def __init__(
         self,
@@ -230,12 +305,14 @@ class CaseSyncQueue:
         new_case_interval: float = 0.1,
         new_case_quiet: float = 0.5,
         new_case_max_wait: float = 30.0,
+        new_case_batch: int = BULK_CREATE_LIMIT,
     ) -> None:
         self.orchestrator = orchestrator
         self.consumers = consumers
         self.new_case_interval = new_case_interval
         self.new_case_quiet = new_case_quiet
         self.new_case_max_wait = new_case_max_wait
+        self.new_case_batch = new_case_batch
         self._last_new_case = 0.0
         self._queue: asyncio.Queue[tuple[str, int]] = asyncio.Queue()
         self._new_cases: asyncio.Queue[tuple[tuple[str, int], float]] = asyncio.Queue()
@@ -306,17 +383,31 @@ class CaseSyncQueue:
                 self._queue.task_done()
 
     async def _start_new_cases(self) -> None:
+        """Once new cases pause, start every one waiting, in bulk (``new_case_batch`` at a
+        time, then ``new_case_interval`` for the decisions' line)."""
         loop = asyncio.get_running_loop()
         while True:
-            key, requested_at = await self._new_cases.get()
+            first = await self._new_cases.get()
+            batch = [first]
             try:
-                latest = requested_at + self.new_case_max_wait
+                latest = first[1] + self.new_case_max_wait
                 while (quiet := loop.time() - self._last_new_case) < self.new_case_quiet:
                     if loop.time() >= latest:
                         break
                     await asyncio.sleep(self.new_case_quiet - quiet)
-                self._pending_new.discard(key)
-                await self._sync(*key)
+                while len(batch) < self.new_case_batch and not self._new_cases.empty():
+                    batch.append(self._new_cases.get_nowait())
+                keys = [key for key, _ in batch]
+                self._pending_new.difference_update(keys)
+                try:
+                    await self.orchestrator.start_new_cases(keys)
+                except Exception:
+                    log.warning(
+                        "could not start %d new cases' runs now; the reconcile sweep will",
+                        len(keys),
+                        exc_info=True,
+                    )
                 await asyncio.sleep(self.new_case_interval)
             finally:
-                self._new_cases.task_done()
+                for _ in batch:
+                    self._new_cases.task_done()

@@ -25,6 +25,8 @@ BENCHMARKS = {
     "b5": "benchmarks.b5_deadline_sweep",
     "b6": "benchmarks.b6_pdca_round",  # a PDCA reporting round and its consolidated report
     "b7": "benchmarks.b7_screening_round",  # a screening round of 2,900: assess → letters
+    "b4c": "benchmarks.b4y_catchup",  # 1,260 complaints in a burst → every run suspended
+    "b4y": "benchmarks.b4y_year_held",  # N suspended case runs held at once (B4')
     "pg": "benchmarks.scale_out",  # B2 and B3 on PostgreSQL with two workers
 }
 DOC = PROJECT_ROOT / "docs" / "benchmarks.md"

@@ -111,6 +111,9 @@ def temp_dir(prefix: str) -> Path:
 
 PG_ADMIN = os.environ.get("KKM_BENCH_POSTGRES", "postgresql://kkm:kkm@127.0.0.1:55432/postgres")
 """The PostgreSQL server of the scale-out rows (its ``postgres`` database, for CREATE DATABASE)."""
+PG_APP_DB = os.environ.get("KKM_BENCH_APP_DB", "kkm_bench_app")
+PG_PREFECT_DB = os.environ.get("KKM_BENCH_PREFECT_DB", "kkm_bench_prefect")
+"""The scale-out rows' databases, dropped and created afresh by each run."""
 
 
 def fresh_pg_database(name: str) -> None:
@@ -160,10 +163,10 @@ def new_system(
     )
     if postgres:
         host = PG_ADMIN.split("://", 1)[1].rsplit("/", 1)[0]
-        fresh_pg_database("kkm_bench_app")
-        fresh_pg_database("kkm_bench_prefect")
-        system.database_url = f"postgresql+psycopg://{host}/kkm_bench_app"
-        system.prefect_database_url = f"postgresql+asyncpg://{host}/kkm_bench_prefect"
+        fresh_pg_database(PG_APP_DB)
+        fresh_pg_database(PG_PREFECT_DB)
+        system.database_url = f"postgresql+psycopg://{host}/{PG_APP_DB}"
+        system.prefect_database_url = f"postgresql+asyncpg://{host}/{PG_PREFECT_DB}"
     return system
 
 
@@ -233,11 +236,10 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
-def tree_rss(system: LocalSystem) -> tuple[int, int]:
-    """(sum of VmRSS in KiB, number of processes) over the system's processes and their
-    descendants."""
+def process_tree(pids: Iterable[int]) -> set[int]:
+    """``pids`` and all their descendants."""
     kids = _children()
-    todo = [p.pid for p in system.procs.values() if p.poll() is None]
+    todo = list(pids)
     seen: set[int] = set()
     while todo:
         pid = todo.pop()
@@ -245,6 +247,13 @@ def tree_rss(system: LocalSystem) -> tuple[int, int]:
             continue
         seen.add(pid)
         todo.extend(kids.get(pid, []))
+    return seen
+
+
+def tree_rss(system: LocalSystem) -> tuple[int, int]:
+    """(sum of VmRSS in KiB, number of processes) over the system's processes and their
+    descendants."""
+    seen = process_tree(p.pid for p in system.procs.values() if p.poll() is None)
     return sum(rss_kib(pid) for pid in seen), len(seen)
 
 

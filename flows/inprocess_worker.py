@@ -15,12 +15,17 @@ loaded once per worker process: restart the workers after deploying new code.
 import argparse
 import asyncio
 import os
-from typing import Any
+from contextlib import AbstractContextManager, nullcontext
+from functools import cache
+from typing import Any, Self
 from uuid import UUID
 
 import anyio
 import anyio.abc
-from prefect.client.schemas.objects import FlowRun
+import prefect.flow_engine
+import prefect.results
+from prefect.client.orchestration import PrefectClient
+from prefect.client.schemas.objects import FlowRun, WorkPool
 from prefect.exceptions import Pause
 from prefect.flow_engine import run_flow_async
 from prefect.flows import load_flow_from_flow_run
@@ -31,7 +36,32 @@ from prefect.workers.base import (
     BaseWorkerResult,
 )
 
+from adapters.prefect_client import share_tls_contexts
+
 WORKER_TYPE = "kkm-inprocess"
+
+
+class InProcessConfiguration(BaseJobConfiguration):
+    """A run in this process needs no job: no command, no environment, no image. Prefect's
+    default resolution reads the deployment and the flow and serialises every setting into
+    environment variables for each run (two API calls and ~20 % of this worker's CPU in a
+    burst, benchmarks/NOTES.md B4'); here the configuration only names the flow run, for the
+    worker's events."""
+
+    @classmethod
+    async def resolve_for_flow_run(
+        cls,
+        flow_run: FlowRun,
+        *,
+        client: PrefectClient,
+        work_pool: WorkPool,
+        worker_name: str,
+        worker_id: UUID | None = None,
+        deployment: Any = None,
+    ) -> Self:
+        configuration = cls()
+        configuration._related_objects = {"flow-run": flow_run}
+        return configuration
 
 
 class InProcessResult(BaseWorkerResult):
@@ -40,7 +70,7 @@ class InProcessResult(BaseWorkerResult):
 
 class InProcessWorker(BaseWorker[BaseJobConfiguration, BaseVariables, InProcessResult]):
     type = WORKER_TYPE
-    job_configuration = BaseJobConfiguration
+    job_configuration = InProcessConfiguration
     job_configuration_variables = BaseVariables
     _description = "Runs flow runs inside the worker's own process: no process start per run."
     _display_name = "In-process (เทศบาลนครขอนแก่น)"
@@ -61,7 +91,7 @@ class InProcessWorker(BaseWorker[BaseJobConfiguration, BaseVariables, InProcessR
     async def run(
         self,
         flow_run: FlowRun,
-        configuration: BaseJobConfiguration,
+        configuration: InProcessConfiguration,
         task_status: anyio.abc.TaskStatus[int] | None = None,
     ) -> InProcessResult:
         flow = await self._flow(flow_run)
@@ -76,8 +106,32 @@ class InProcessWorker(BaseWorker[BaseJobConfiguration, BaseVariables, InProcessR
         return InProcessResult(identifier=str(os.getpid()), status_code=0)
 
 
-async def serve(pool: str, name: str | None) -> None:
-    async with InProcessWorker(work_pool_name=pool, name=name) as worker:
+def no_outside_suspension(*_args: Any, **_kwargs: Any) -> AbstractContextManager[None]:
+    """Stands in for Prefect's ``observe_flow_run_suspension`` in this worker. For every run of
+    a deployment Prefect 3.8 starts a thread with an event loop, a client and an events
+    subscription, to notice a suspension requested from outside the flow (the UI's "Suspend"),
+    and blocks the worker's event loop until the subscription is up: in a burst that was a
+    quarter of this worker's CPU and serialised the starts (benchmarks/NOTES.md B4'). Case
+    flows suspend themselves, on their steps; people decide through the application."""
+    return nullcontext()
+
+
+def read_result_storage_once() -> None:
+    """Prefect asks the server for its default result storage at the start of every flow run,
+    with a synchronous client, inside the worker's event loop: while the server answers, no
+    other run in this process moves (after a burst that was most of the wait, B4' in
+    benchmarks/NOTES.md). Case flows keep no results; the answer is read once per process."""
+    reader = prefect.results._read_server_default_result_storage_block_id
+    prefect.results._read_server_default_result_storage_block_id = cache(reader)  # type: ignore[attr-defined]
+
+
+async def serve(pool: str, name: str | None, limit: int | None) -> None:
+    """Serve ``pool``. The Prefect clients the flow runs create share one TLS context
+    (``adapters.prefect_client``), and no run watches for a suspension from outside."""
+    share_tls_contexts()
+    read_result_storage_once()
+    prefect.flow_engine.observe_flow_run_suspension = no_outside_suspension  # type: ignore[assignment]
+    async with InProcessWorker(work_pool_name=pool, name=name, limit=limit) as worker:
         await worker.start()
 
 
@@ -106,12 +160,20 @@ def main() -> None:
     parser.add_argument("--pool", default="cases")
     parser.add_argument("--name", default=None)
     parser.add_argument("--create-pool", action="store_true", help="create the pool and exit")
+    parser.add_argument(
+        "--limit",
+        type=int,
+        default=int(os.environ.get("KKM_CASE_WORKER_LIMIT", "0")) or None,
+        help="flow runs at once in this process (default KKM_CASE_WORKER_LIMIT; 0: no limit)",
+    )
     args = parser.parse_args()
     if not args.create_pool:
         from core.settings import check_secret_key, get_settings
 
         check_secret_key(get_settings())  # no start on a guessable key outside development
-    asyncio.run(create_pool(args.pool) if args.create_pool else serve(args.pool, args.name))
+    asyncio.run(
+        create_pool(args.pool) if args.create_pool else serve(args.pool, args.name, args.limit)
+    )
 
 
 if __name__ == "__main__":

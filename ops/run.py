@@ -67,21 +67,21 @@ def case_flow_run(prefect: httpx.Client, case_type: str, case_id: int) -> dict[s
     return max(mine, key=lambda r: r["created"]) if mine else None
 
 
-SQLITE_PREFECT_SERVICES_OFF = {
+PREFECT_SERVICES_OFF = {
     f"PREFECT_SERVER_SERVICES_{name}_ENABLED": "false"
-    for name in (
-        "LATE_RUNS",
-        "PAUSE_EXPIRATIONS",
-        "TRIGGERS",
-        "TASK_RUN_RECORDER",
-        "EVENT_PERSISTER",
-    )
+    for name in ("LATE_RUNS", "PAUSE_EXPIRATIONS")
 }
-"""Prefect services that write to its database and that this system does without: nobody
-watches for late runs (workers poll every 0.5 s and 10 s), suspends have no timeout, no
-automations; task runs and the event feed are not kept (flow runs, states and logs are). On
-SQLite each is one more writer holding up the case flows' state changes (B2 in
-benchmarks/NOTES.md); on PostgreSQL all run."""
+"""Prefect services this system does without on any database: nobody watches for late runs
+(workers poll every 0.5 s and 10 s) and suspends have no timeout. The late-runs service also
+marks a run Late while a worker is taking it (after a burst, hundreds at once), which
+left those runs stranded between Pending and Late (B4' in benchmarks/NOTES.md)."""
+SQLITE_PREFECT_SERVICES_OFF = PREFECT_SERVICES_OFF | {
+    f"PREFECT_SERVER_SERVICES_{name}_ENABLED": "false"
+    for name in ("TRIGGERS", "TASK_RUN_RECORDER", "EVENT_PERSISTER")
+}
+"""On SQLite also: no automations; task runs and the event feed are not kept (flow runs,
+states and logs are). Each is one more writer holding up the case flows' state changes (B2 in
+benchmarks/NOTES.md); on PostgreSQL they run."""
 
 
 @dataclass
@@ -138,8 +138,8 @@ class LocalSystem:
                 RUN_TOKEN: self.token,
             }
         )
-        if self.prefect_database_url is None:
-            env.update(SQLITE_PREFECT_SERVICES_OFF)
+        sqlite = self.prefect_database_url is None
+        env.update(SQLITE_PREFECT_SERVICES_OFF if sqlite else PREFECT_SERVICES_OFF)
         env.update(self.extra_env)
         return env
 

@@ -1,6 +1,6 @@
 """The API's queue to Prefect: decisions are synced at once; new cases are started once intake
-pauses, one per interval, so a burst of intakes does not spend the machine on flow runs while
-people wait for answers. (The real Prefect path is in tests/test_system.py and
+pauses, in batches (one per interval), so a burst of intakes does not spend the machine on flow
+runs while people wait for answers. (The real Prefect path is in tests/test_system.py and
 tests/test_complaint_system.py; here a recorder stands in for the orchestrator to time the
 queue's own order.)"""
 
@@ -13,9 +13,16 @@ from adapters.orchestrator import CaseSyncQueue, SyncReport
 class Recorder:
     def __init__(self) -> None:
         self.synced: list[tuple[tuple[str, int], float]] = []
+        self.batches: list[int] = []
 
     async def sync_case(self, case_type: str, case_id: int) -> SyncReport:
         self.synced.append(((case_type, case_id), time.monotonic()))
+        return SyncReport()
+
+    async def start_new_cases(self, cases: list[tuple[str, int]]) -> SyncReport:
+        self.batches.append(len(cases))
+        for case in cases:
+            await self.sync_case(*case)
         return SyncReport()
 
 
@@ -24,7 +31,7 @@ def test_new_cases_are_paced_and_decisions_do_not_wait_behind_them():
 
     async def scenario() -> float:
         queue = CaseSyncQueue(  # type: ignore[arg-type]
-            recorder, new_case_interval=0.2, new_case_quiet=0.0
+            recorder, new_case_interval=0.2, new_case_quiet=0.0, new_case_batch=1
         )
         await queue.start()
         t0 = time.monotonic()
@@ -69,3 +76,21 @@ def test_new_cases_wait_for_a_pause_in_intake_but_not_for_ever():
     recorder.synced.clear()
     last_request = asyncio.run(scenario(max_wait=0.2))  # a case waits at most this long
     assert min(t for _, t in recorder.synced) < last_request
+
+
+def test_new_cases_are_started_in_batches():
+    recorder = Recorder()
+
+    async def scenario() -> None:
+        queue = CaseSyncQueue(  # type: ignore[arg-type]
+            recorder, new_case_interval=0.0, new_case_quiet=0.1, new_case_batch=100
+        )
+        await queue.start()
+        for case_id in range(1, 251):
+            queue.request_new("complaint", case_id)
+        await queue.drain()
+        await queue.stop()
+
+    asyncio.run(scenario())
+    assert recorder.batches == [100, 100, 50]
+    assert [key for key, _ in recorder.synced] == [("complaint", i) for i in range(1, 251)]
