@@ -424,6 +424,8 @@ def main() -> None:
   แผนป้องกันการทุจริต (public)    {system.api_url}/pdca/plan
   ร้องเรียนการทุจริต (sealed)     {system.api_url}/integrity · สถิติ /integrity/statistics
   เปิดเผยข้อมูลสาธารณะ (ITA)      {system.api_url}/ita
+  ภาพรวมผู้บริหาร (dashboards)     {system.api_url}/dashboards
+  ดูแลเด็กกลุ่มเสี่ยง (children)     {system.api_url}/pages/children · ส่งต่อ /pages/children/referrals
   Open311 GeoReport v2          {system.api_url}/open311/v2/services.json (or .xml)
   ผู้ใช้ตัวอย่าง (demo users, password {DEMO_PASSWORD}):
 {demo_users()}
