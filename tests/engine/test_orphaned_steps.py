@@ -20,7 +20,9 @@ from models.steps import Decision, HumanStep, NoticeKind, StepNotice, StepStatus
 from tests.complaints.test_complaints import complaint_row, decide, submit_web
 from tests.helpers import act, open_step, submit_memo
 
-POLICY = SweepPolicy(remind_before=timedelta(hours=24), escalate_after_working_days=2)
+POLICY = SweepPolicy(remind_before=timedelta(hours=12), escalate_after_working_days=2)
+"""Reminders 12 hours ahead: a complaint's receipt step is due one working day after it opens,
+24 hours on a weekday, so a 24-hour window would remind of it at once on weekdays only."""
 NOBODY_IN_KY = "ไม่มีผู้ดำรงตำแหน่งหัวหน้าฝ่ายในกองยุทธศาสตร์และงบประมาณที่ใช้งานอยู่"
 
 
