@@ -5,6 +5,7 @@ dict by case type (the package has several workflows)."""
 from fastapi import FastAPI
 
 from api.children import (
+    admin_pages,
     camp_pages,
     figures_pages,
     pages,
@@ -17,6 +18,7 @@ from api.workflows import WorkflowPages
 
 def install(app: FastAPI) -> None:
     app.include_router(routes.router)
+    app.include_router(admin_pages.pages)
     app.include_router(pages.pages)
 
 

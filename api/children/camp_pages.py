@@ -9,15 +9,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
+from api.children.page_forms import posted_form
 from api.deps import EngineDep, SessionDep, SettingsDep
-from api.pages.common import PageUser, error_page, render, run_posted_form
+from api.pages.common import PageUser, error_page, render
 from domain.children import camps
 from domain.children.referral_policy import referral_policy
-from domain.errors import DomainError, InvalidInput, NotEntitled
+from domain.errors import DomainError, InvalidInput
 
 pages = APIRouter(prefix="/pages/children/camps", tags=["pages"], include_in_schema=False)
-
-STALE_FORM = NotEntitled("แบบฟอร์มหมดอายุ กรุณาเปิดหน้าใหม่แล้วลองอีกครั้ง")
 
 
 def _number(data: dict[str, str], name: str, label: str) -> int:
@@ -67,13 +66,8 @@ async def open_cohort_form(
         )
         return f"เปิด{cohort.title}แล้ว"
 
-    return await run_posted_form(
-        request,
-        settings,
-        run=run,
-        back="/pages/children/camps",
-        refused=lambda exc: error_page(request, exc, user=user, session=session, settings=settings),
-        expired=STALE_FORM,
+    return await posted_form(
+        request, user, session, settings, run=run, back="/pages/children/camps"
     )
 
 
@@ -158,11 +152,6 @@ async def cohort_action(
             return f"ส่งต่อแล้ว {len(sent)} หน่วยงาน"
         raise InvalidInput("ไม่รู้จักคำสั่งนี้")
 
-    return await run_posted_form(
-        request,
-        settings,
-        run=run,
-        back=f"/pages/children/camps/{cohort_id}",
-        refused=lambda exc: error_page(request, exc, user=user, session=session, settings=settings),
-        expired=STALE_FORM,
+    return await posted_form(
+        request, user, session, settings, run=run, back=f"/pages/children/camps/{cohort_id}"
     )

@@ -15,16 +15,19 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from adapters.orchestrator import CaseSyncQueue
+from api.children.page_forms import STALE_FORM
 from api.deps import CaseSyncDep, EngineDep, SessionDep, SettingsDep, sync_case_later
 from api.pages.common import PageUser, csrf_ok, error_page, render
-from api.pages.steps import ENGINE_EVENTS
+from api.pages.steps import ENGINE_EVENTS, describe
 from core.settings import Settings
-from domain.children import service
+from domain.children import admin, service
+from domain.children.admin_access import may_manage_case
 from domain.children.classroom import read_class, this_academic_year
 from domain.children.config import care_config
 from domain.children.instruments import BAND_TITLES, instrument
 from domain.children.path import open_steps_by_kind
 from domain.children.record import ENTRY_TITLES, read_case
+from domain.children.referrals import may_refer
 from domain.children.roster import classes_of_teacher
 from domain.children.screening import ClassScreening
 from domain.children.states import CASE_TYPE, case_label
@@ -32,13 +35,13 @@ from domain.engine import audit
 from domain.engine.authority import standing
 from domain.engine.registry import event_title
 from domain.errors import DomainError, InvalidInput, NotEntitled
+from models.audit import AuditEntry
 from models.children import ActionStatus, CaseStatus, ChildCase, NoticeChannel
 from models.people import User
 from models.steps import HumanStep
 
 pages = APIRouter(prefix="/pages/children", tags=["pages"], include_in_schema=False)
 
-STALE_FORM = NotEntitled("แบบฟอร์มหมดอายุ กรุณาเปิดหน้าใหม่แล้วลองอีกครั้ง")
 SCREEN_PURPOSE = "คัดกรองและดูแลนักเรียนในห้องเรียน"
 PURPOSES = (
     "ติดตามดูแลตามแผน (ผู้รับผิดชอบหลัก)",
@@ -223,9 +226,9 @@ def case_page(
         "mine": {kind for kind, step in steps.items() if _may_decide(session, user, step)},
         "bands": _bands(),
         "scales": instrument(record.session.instrument).scale_titles() if record.session else {},
-        "timeline": [
-            (e, event_title(e.action) or ENGINE_EVENTS.get(e.action, e.action)) for e in entries
-        ],
+        "timeline": [(e, timeline_title(e)) for e in entries],
+        "may_refer": may_refer(session, user, record.case),
+        "may_manage": may_manage_case(session, user, record.case),
         "ActionStatus": ActionStatus,
         "entry_titles": ENTRY_TITLES,
         "channels": {c.value: c.thai for c in NoticeChannel},
@@ -237,6 +240,15 @@ def case_page(
     )
 
 
+def timeline_title(entry: AuditEntry) -> str:
+    """An audit entry in Thai, as the engine's step pages say it: the event's name (the
+    engine's or a workflow's; never the raw code) and what it concerns (the step's title, the
+    outcome, the reason)."""
+    name = ENGINE_EVENTS.get(entry.action) or event_title(entry.action) or "บันทึกเหตุการณ์"
+    about = describe(entry)
+    return f"{name} · {about}" if about else name
+
+
 def _may_decide(session: Session, user: User, step: HumanStep) -> bool:
     try:
         standing(session, user=user, step=step)
@@ -245,7 +257,7 @@ def _may_decide(session: Session, user: User, step: HumanStep) -> bool:
     return True
 
 
-def _stage_runner(
+def run_stage(
     action: str, engine: Engine, case_id: int, user: User, form: dict[str, str]
 ) -> tuple[str, bool]:
     """Run one posted stage of the case page: (the Thai message, whether a step moved)."""
@@ -312,6 +324,18 @@ def _stage_runner(
             engine, case_id=case_id, user_id=uid, findings=form.get("findings", ""), close=close
         )
         return ("ปิดกรณีแล้ว" if close else "บันทึกการติดตามผลแล้ว"), True
+    if action == "core-person":
+        admin.change_core_person(
+            engine,
+            user_id=uid,
+            case_id=case_id,
+            core_username=form.get("core_username", ""),
+            reason=form.get("reason", ""),
+        )
+        return "เปลี่ยนผู้รับผิดชอบหลักแล้ว", False
+    if action == "close-early":
+        admin.close_early(engine, user_id=uid, case_id=case_id, reason=form.get("reason", ""))
+        return "ปิดกรณีแล้ว (ก่อนครบขั้นตอน)", True
     raise InvalidInput("ไม่รู้จักรายการนี้")
 
 
@@ -323,6 +347,8 @@ STAGES: tuple[str, ...] = (
     "action-status",
     "plan-approve",
     "follow-up",
+    "core-person",
+    "close-early",
 )
 
 
@@ -341,12 +367,14 @@ async def _case_post(
     if not csrf_ok(request, settings, form.get("csrf", "")):
         return error_page(request, STALE_FORM, user=user, session=session, settings=settings)
     try:
-        message, moved = _stage_runner(action, engine, case_id, user, form)
+        message, moved = run_stage(action, engine, case_id, user, form)
     except (DomainError, ValueError) as exc:
         error = exc if isinstance(exc, DomainError) else InvalidInput("ข้อมูลไม่ถูกต้อง")
         return error_page(request, error, user=user, session=session, settings=settings)
     if moved:
         background.add_task(sync_case_later, case_sync, CASE_TYPE, case_id)
+    if action == "core-person":  # the case is the new core person's now: back to the list
+        return RedirectResponse("/pages/children?" + urlencode({"flash": message}), status_code=303)
     purpose = form.get("purpose", "") or PURPOSES[0]
     return RedirectResponse(_case_url(case_id, purpose, message), status_code=303)
 

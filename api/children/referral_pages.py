@@ -12,13 +12,14 @@ from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 from sqlmodel import Session
 
+from api.children.page_forms import posted_form
 from api.deps import EngineDep, SessionDep, SettingsDep
-from api.pages.common import PageUser, error_page, render, run_posted_form, templates
+from api.pages.common import PageUser, error_page, render, templates
 from domain.children import agencies, referrals
 from domain.children.referral_access import contact_agency_ids, is_coordinator
 from domain.children.referral_policy import referral_policy
 from domain.children.referral_views import read_referral, referral_lines
-from domain.errors import DomainError, InvalidInput, NotEntitled
+from domain.errors import DomainError, InvalidInput
 from models.children_referrals import Referral, ReferralStatus
 from models.people import User
 from models.screening_benefits import PartnerAgency
@@ -26,7 +27,6 @@ from models.steps import HumanStep
 
 pages = APIRouter(prefix="/pages/children", tags=["pages"], include_in_schema=False)
 
-STALE_FORM = NotEntitled("แบบฟอร์มหมดอายุ กรุณาเปิดหน้าใหม่แล้วลองอีกครั้ง")
 PURPOSES = ("รับการส่งต่อและดูแลเด็ก (หน่วยงานภาคี)", "ติดตามการส่งต่อ (ผู้ประสานงานโครงการ)")
 
 
@@ -118,16 +118,8 @@ async def confirm_form(
         )
         return f"ส่งต่อแล้ว {len(sent)} หน่วยงาน รอหน่วยงานตอบรับ"
 
-    def refused(exc: DomainError) -> Response:
-        return error_page(request, exc, user=user, session=session, settings=settings)
-
-    return await run_posted_form(
-        request,
-        settings,
-        run=run,
-        back="/pages/children/referrals",
-        refused=refused,
-        expired=STALE_FORM,
+    return await posted_form(
+        request, user, session, settings, run=run, back="/pages/children/referrals"
     )
 
 
@@ -210,16 +202,8 @@ async def referral_action(
             return f"บันทึกผล: {status.thai}"
         raise InvalidInput("ไม่รู้จักคำสั่งนี้")
 
-    def refused(exc: DomainError) -> Response:
-        return error_page(request, exc, user=user, session=session, settings=settings)
-
-    response = await run_posted_form(
-        request,
-        settings,
-        run=run,
-        back=f"/pages/children/referrals/{referral_id}",
-        refused=refused,
-        expired=STALE_FORM,
+    response = await posted_form(
+        request, user, session, settings, run=run, back=f"/pages/children/referrals/{referral_id}"
     )
     if response.status_code == 303:  # keep the purpose: the page is read again, logged
         location = response.headers["location"]
@@ -279,16 +263,8 @@ async def agency_action(
             return "บันทึกข้อตกลงความร่วมมือแล้ว"
         raise InvalidInput("ไม่รู้จักคำสั่งนี้")
 
-    def refused(exc: DomainError) -> Response:
-        return error_page(request, exc, user=user, session=session, settings=settings)
-
-    return await run_posted_form(
-        request,
-        settings,
-        run=run,
-        back="/pages/children/agencies",
-        refused=refused,
-        expired=STALE_FORM,
+    return await posted_form(
+        request, user, session, settings, run=run, back="/pages/children/agencies"
     )
 
 

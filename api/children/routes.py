@@ -9,7 +9,7 @@ from fastapi import APIRouter, BackgroundTasks
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import CaseSyncDep, CurrentUser, EngineDep, PathId, sync_case_later
-from domain.children import service
+from domain.children import admin, service
 from domain.children.instruments import instrument
 from domain.children.record import CaseRecord, read_case
 from domain.children.screening import ClassScreening
@@ -328,3 +328,50 @@ def follow_up_json(
     )
     background.add_task(sync_case_later, case_sync, CASE_TYPE, case_id)
     return _step(result)
+
+
+class CorePersonIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    core_username: str = Field(min_length=1, max_length=60)
+    reason: str = Field(max_length=1000)
+
+
+class CloseEarlyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(max_length=1000)
+
+
+@router.post("/cases/{case_id}/core-person")
+def core_person_json(
+    case_id: PathId, body: CorePersonIn, user: CurrentUser, engine: EngineDep
+) -> dict[str, Any]:
+    case = admin.change_core_person(
+        engine,
+        user_id=user.id,  # type: ignore[arg-type]
+        case_id=case_id,
+        core_username=body.core_username,
+        reason=body.reason,
+    )
+    return {"id": case.id, "core_person_id": case.core_person_id}
+
+
+@router.post("/cases/{case_id}/close")
+def close_early_json(
+    case_id: PathId,
+    body: CloseEarlyIn,
+    user: CurrentUser,
+    engine: EngineDep,
+    background: BackgroundTasks,
+    case_sync: CaseSyncDep,
+) -> dict[str, Any]:
+    """Close the case before its path ends, with the reason (the flow run then ends)."""
+    case = admin.close_early(
+        engine,
+        user_id=user.id,  # type: ignore[arg-type]
+        case_id=case_id,
+        reason=body.reason,
+    )
+    background.add_task(sync_case_later, case_sync, CASE_TYPE, case_id)
+    return {"id": case.id, "status": case.status}

@@ -24,6 +24,8 @@ EVENT_TITLES = {
     "child_plan_action_added": "เพิ่มกิจกรรมในแผนการดูแล",
     "child_plan_action_updated": "ปรับสถานะกิจกรรมในแผนการดูแล",
     "child_screening_recorded": "บันทึกผลการคัดกรองนักเรียน",
+    "child_case_core_person_changed": "เปลี่ยนผู้รับผิดชอบหลัก",
+    "child_case_closed_early": "ปิดกรณีก่อนครบขั้นตอน",
 }
 
 CHILD_CARE = Workflow(

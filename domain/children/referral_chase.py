@@ -6,7 +6,7 @@ the referral by its number, never the child."""
 
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from core.db import utcnow
 from domain.children.agencies import contacts_of
@@ -14,12 +14,11 @@ from domain.children.referral_policy import referral_policy
 from domain.children.referral_workflow import REFERRAL_CASE_TYPE
 from domain.engine import audit, chase
 from domain.engine.calendar import format_thai_date
-from domain.engine.deadlines import working_calendar
 from domain.engine.notify import queue_email, step_url
 from domain.engine.people import division_by_code, holders_of
 from models.children_referrals import Referral
 from models.people import Position, User
-from models.steps import HumanStep, StepStatus
+from models.steps import HumanStep
 
 LADDER_CYCLE = 1
 
@@ -48,36 +47,19 @@ def _authority(session: Session, position: Position) -> list[User]:
 
 def sweep_referral_chase(session: Session, *, now: datetime | None = None) -> dict[str, int]:
     """Advance the ladder of every late acknowledgement; the stages claimed, by key."""
-    now = now or utcnow()
-    steps = session.exec(
-        select(HumanStep)
-        .where(
-            HumanStep.case_type == REFERRAL_CASE_TYPE,
-            HumanStep.status == StepStatus.open,
-            col(HumanStep.due_at) < now,
-        )
-        .order_by(col(HumanStep.id))
-    ).all()
+    steps_ladder = ladder()
     sent: dict[str, int] = {}
-    if not steps:
-        return sent
-    steps_ladder, calendar = ladder(), working_calendar(session)
-    for step in steps:
-        claimed = chase.advance(
-            session,
-            ladder=steps_ladder,
-            case_type=REFERRAL_CASE_TYPE,
-            case_id=step.case_id,
-            cycle=LADDER_CYCLE,
-            due_at=step.due_at,
-            now=now,
-            division_id=None,
-            calendar=calendar,
-        )
-        if claimed is not None:
-            key = f"referral_{claimed.stage.key}"
-            sent[key] = sent.get(key, 0) + 1
-            _tell(session, step, claimed, steps_ladder)
+    for step, claimed in chase.advance_overdue_steps(
+        session,
+        ladder=steps_ladder,
+        step_case_type=REFERRAL_CASE_TYPE,
+        chased_as=lambda step: (REFERRAL_CASE_TYPE, step.case_id),
+        now=now or utcnow(),
+        cycle=LADDER_CYCLE,
+    ):
+        key = f"referral_{claimed.stage.key}"
+        sent[key] = sent.get(key, 0) + 1
+        _tell(session, step, claimed, steps_ladder)
     return sent
 
 

@@ -66,13 +66,17 @@ class Proposal:
     suggestions: list[Suggestion]
 
 
-def _may_refer(session: Session, user: User, case_id: int | None) -> None:
+def may_refer(session: Session, user: User, case: ChildCase | None) -> bool:
+    """The programme's coordinator, or the core person of the child's case."""
     if is_coordinator(session, user):
+        return True
+    return case is not None and user.active and case.core_person_id == user.id
+
+
+def _may_refer(session: Session, user: User, case_id: int | None) -> None:
+    case = session.get(ChildCase, case_id) if case_id is not None else None
+    if may_refer(session, user, case):
         return
-    if case_id is not None:
-        case = session.get(ChildCase, case_id)
-        if case is not None and user.active and case.core_person_id == user.id:
-            return
     raise NotEntitled("ผู้ส่งต่อต้องเป็นผู้ประสานงานโครงการหรือผู้รับผิดชอบหลักของเด็ก")
 
 

@@ -99,12 +99,55 @@ def classes_of_teacher(session: Session, user: User) -> list[tuple[School, str]]
     return list(unique.values())
 
 
+def _name(first_name: str, last_name: str) -> str:
+    """The name as written (exact: a sound-alike may be another child)."""
+    return " ".join(f"{first_name} {last_name}".split())
+
+
+def _known_pupil(session: Session, data: PupilInput) -> Person | None:
+    """Without a Thai ID: the child already enrolled in the school under the same name (and
+    birth date, when given), so that a class list imported again adds nobody twice."""
+    if data.child.thai_id:
+        return None
+    key = _name(data.child.first_name, data.child.last_name)
+    rows = session.exec(
+        select(Person)
+        .join(Pupil, col(Pupil.person_id) == Person.id)
+        .where(Pupil.school_id == data.school_id)
+        .order_by(col(Person.id))
+    ).all()
+    return next(
+        (
+            p
+            for p in rows
+            if _name(p.first_name, p.last_name) == key
+            and (data.child.birth_date is None or p.birth_date in (None, data.child.birth_date))
+        ),
+        None,
+    )
+
+
+def _known_guardian(session: Session, child_id: int, parent: PersonInput) -> Person | None:
+    """Without a Thai ID: the child's parent already linked under the same name."""
+    if parent.thai_id:
+        return None
+    key = _name(parent.first_name, parent.last_name)
+    rows = session.exec(
+        select(Person)
+        .join(Guardian, col(Guardian.guardian_id) == Person.id)
+        .where(Guardian.child_id == child_id)
+    ).all()
+    return next((p for p in rows if _name(p.first_name, p.last_name) == key), None)
+
+
 def enrol(session: Session, data: PupilInput, *, actor: User) -> Pupil:
     """The child (found by Thai ID or added) enrolled in a class for the year."""
     school(session, data.school_id)
     if not data.class_name.strip() or not data.grade.strip():
         raise InvalidInput("กรุณาระบุชั้นและห้องเรียน", field="class_name")
-    child, _created = find_or_create_person(session, data.child, actor=actor)
+    child = (
+        _known_pupil(session, data) or find_or_create_person(session, data.child, actor=actor)[0]
+    )
     pupil = session.exec(
         select(Pupil).where(Pupil.person_id == child.id, Pupil.academic_year == data.academic_year)
     ).first()
@@ -128,7 +171,10 @@ def add_guardian(session: Session, *, child_id: int, data: GuardianInput, actor:
     """A parent (found by Thai ID or added, contacts completed) linked to the child."""
     if session.get(Person, child_id) is None:
         raise NotFound("ไม่พบข้อมูลเด็ก")
-    parent, _created = find_or_create_person(session, data.parent, actor=actor)
+    parent = (
+        _known_guardian(session, child_id, data.parent)
+        or (find_or_create_person(session, data.parent, actor=actor)[0])
+    )
     if parent.id == child_id:
         raise InvalidInput("ผู้ปกครองต้องไม่ใช่ตัวเด็กเอง", field="parent")
     link = session.exec(

@@ -12,8 +12,9 @@ from sqlmodel import Session, col, select
 
 from core.db import in_transaction, utcnow
 from domain.children import roster, screening
+from domain.children.admin_access import require_enrol
 from domain.children.path import get_case, open_steps_by_kind
-from domain.children.protection import may_read_case, teaches_class
+from domain.children.protection import may_read_case
 from domain.children.states import (
     CASE_TYPE,
     CONFERENCE_STEP,
@@ -34,7 +35,7 @@ T = TypeVar("T")
 MAX_TEXT = 4000
 
 
-def _as_user(engine: Engine, user_id: int, work: Callable[[Session, User], T]) -> T:
+def as_user(engine: Engine, user_id: int, work: Callable[[Session, User], T]) -> T:
     def run(session: Session) -> T:
         user = session.get(User, user_id)
         if user is None or not user.active:
@@ -47,7 +48,7 @@ def _as_user(engine: Engine, user_id: int, work: Callable[[Session, User], T]) -
 def screen_class(
     engine: Engine, *, user_id: int, data: screening.ClassScreening
 ) -> list[screening.Screened]:
-    return _as_user(engine, user_id, lambda s, u: screening.screen_class(s, data, teacher=u))
+    return as_user(engine, user_id, lambda s, u: screening.screen_class(s, data, teacher=u))
 
 
 def _text(value: str, label: str, *, required: bool = True) -> str:
@@ -101,27 +102,48 @@ def _decide(session: Session, step: HumanStep, user: User, data: dict[str, Any])
     return decide(session, step_id=step.id, user=user, data=data)  # type: ignore[arg-type]
 
 
+def _record_stage(
+    session: Session,
+    user: User,
+    case_id: int,
+    *,
+    step_kind: str,
+    what: str,
+    entry_kind: str,
+    findings: str,
+    findings_title: str,
+    details: dict[str, Any],
+    data: dict[str, Any],
+) -> DecisionResult:
+    """A stage whose findings are one protected entry, then the step decided: the entry is
+    written first, in the decision's transaction, since the step does not close without it."""
+    case = get_case(session, case_id, lock=True)
+    step = _open_step(session, case, step_kind, what)
+    text = _text(findings, findings_title)
+    _entry(session, case, kind=entry_kind, step=step, author=user, findings=text, details=details)
+    return _decide(session, step, user, data)
+
+
 def record_medical_assessment(
     engine: Engine, *, case_id: int, user_id: int, findings: str, refer_to_hospital: bool = False
 ) -> DecisionResult:
     """The health staff's assessment in school (findings kept protected)."""
 
     def work(session: Session, user: User) -> DecisionResult:
-        case = get_case(session, case_id, lock=True)
-        step = _open_step(session, case, MEDICAL_STEP, "ตรวจประเมินทางการแพทย์")
-        _entry(
+        return _record_stage(
             session,
-            case,
-            kind="medical",
-            step=step,
-            author=user,
-            findings=_text(findings, "ผลการตรวจประเมิน"),
+            user,
+            case_id,
+            step_kind=MEDICAL_STEP,
+            what="ตรวจประเมินทางการแพทย์",
+            entry_kind="medical",
+            findings=findings,
+            findings_title="ผลการตรวจประเมิน",
             details={"refer_to_hospital": refer_to_hospital},
+            data={"outcome": Outcome.acknowledge.value, "refer_to_hospital": refer_to_hospital},
         )
-        data = {"outcome": Outcome.acknowledge.value, "refer_to_hospital": refer_to_hospital}
-        return _decide(session, step, user, data)
 
-    return _as_user(engine, user_id, work)
+    return as_user(engine, user_id, work)
 
 
 @dataclass(frozen=True)
@@ -189,7 +211,7 @@ def record_home_visit(
         }
         return _decide(session, step, user, data)
 
-    return _as_user(engine, user_id, work)
+    return as_user(engine, user_id, work)
 
 
 def record_conference(
@@ -209,7 +231,7 @@ def record_conference(
         )
         return _decide(session, step, user, {"outcome": Outcome.acknowledge.value})
 
-    return _as_user(engine, user_id, work)
+    return as_user(engine, user_id, work)
 
 
 def _require_core_person(case: ChildCase, user: User) -> None:
@@ -261,7 +283,7 @@ def add_plan_action(
         )
         return action
 
-    return _as_user(engine, user_id, work)
+    return as_user(engine, user_id, work)
 
 
 def update_plan_action(
@@ -288,7 +310,7 @@ def update_plan_action(
         )
         return action
 
-    return _as_user(engine, user_id, work)
+    return as_user(engine, user_id, work)
 
 
 def approve_plan(engine: Engine, *, case_id: int, user_id: int) -> DecisionResult:
@@ -299,7 +321,7 @@ def approve_plan(engine: Engine, *, case_id: int, user_id: int) -> DecisionResul
         step = _open_step(session, case, PLAN_STEP, "จัดทำแผนการดูแล")
         return _decide(session, step, user, {"outcome": Outcome.approve.value})
 
-    return _as_user(engine, user_id, work)
+    return as_user(engine, user_id, work)
 
 
 def record_follow_up(
@@ -308,21 +330,21 @@ def record_follow_up(
     """A follow-up on schedule: what was seen; the next follow-up, or the case closed."""
 
     def work(session: Session, user: User) -> DecisionResult:
-        case = get_case(session, case_id, lock=True)
-        step = _open_step(session, case, FOLLOW_UP_STEP, "ติดตามผล")
-        _entry(
-            session,
-            case,
-            kind="follow_up",
-            step=step,
-            author=user,
-            findings=_text(findings, "ผลการติดตาม"),
-            details={"close": close},
-        )
         outcome = Outcome.close if close else Outcome.acknowledge
-        return _decide(session, step, user, {"outcome": outcome.value})
+        return _record_stage(
+            session,
+            user,
+            case_id,
+            step_kind=FOLLOW_UP_STEP,
+            what="ติดตามผล",
+            entry_kind="follow_up",
+            findings=findings,
+            findings_title="ผลการติดตาม",
+            details={"close": close},
+            data={"outcome": outcome.value},
+        )
 
-    return _as_user(engine, user_id, work)
+    return as_user(engine, user_id, work)
 
 
 def cases_for(engine: Engine, *, user_id: int) -> list[tuple[ChildCase, str]]:
@@ -350,11 +372,10 @@ def enrol_pupil(
     """A teacher of the class enrols a child (found by Thai ID or added) with the parents."""
 
     def work(session: Session, user: User) -> Pupil:
-        if not teaches_class(session, user, pupil.school_id, pupil.class_name.strip()):
-            raise NotEntitled("เฉพาะครูของห้องเรียนนี้เพิ่มนักเรียนได้")
+        require_enrol(session, user, pupil.school_id, pupil.class_name.strip())
         row = roster.enrol(session, pupil, actor=user)
         for guardian in guardians:
             roster.add_guardian(session, child_id=row.person_id, data=guardian, actor=user)
         return row
 
-    return _as_user(engine, user_id, work)
+    return as_user(engine, user_id, work)

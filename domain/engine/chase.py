@@ -15,6 +15,7 @@ ON CONFLICT DO NOTHING, so the database, not a prior read, decides who sends it:
 per stage however often or concurrently the ladder is advanced. A new ``cycle`` (more time
 granted) starts the ladder again from the bottom."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -26,6 +27,7 @@ from domain.engine.deadlines import working_calendar
 from domain.errors import InvalidInput, NotFound
 from models.chase import AgendaItem, ChaseNotice
 from models.people import Position, User
+from models.steps import HumanStep, StepStatus
 
 
 @dataclass(frozen=True)
@@ -207,6 +209,49 @@ def advance(
             ["case_type", "case_id", "cycle"],
         )
     return Claimed(stage=stage, cycle=cycle, respond_by=respond_by, meeting_date=meeting)
+
+
+def advance_overdue_steps(
+    session: Session,
+    *,
+    ladder: Ladder,
+    step_case_type: str,
+    chased_as: Callable[[HumanStep], tuple[str, int]],
+    now: datetime,
+    cycle: int = 1,
+) -> list[tuple[HumanStep, Claimed]]:
+    """A sweep of the open steps of ``step_case_type`` past their due time: the ladder of each
+    (the record it is chased under, ``chased_as(step)`` -> (case type, id)) is advanced; the
+    steps whose stage was claimed now, for the workflow to tell whom it owes."""
+    steps = session.exec(
+        select(HumanStep)
+        .where(
+            HumanStep.case_type == step_case_type,
+            HumanStep.status == StepStatus.open,
+            col(HumanStep.due_at) < now,
+        )
+        .order_by(col(HumanStep.id))
+    ).all()
+    if not steps:
+        return []
+    calendar = working_calendar(session)
+    claimed_now = []
+    for step in steps:
+        case_type, case_id = chased_as(step)
+        claimed = advance(
+            session,
+            ladder=ladder,
+            case_type=case_type,
+            case_id=case_id,
+            cycle=cycle,
+            due_at=step.due_at,
+            now=now,
+            division_id=None,
+            calendar=calendar,
+        )
+        if claimed is not None:
+            claimed_now.append((step, claimed))
+    return claimed_now
 
 
 def agenda(

@@ -9,18 +9,17 @@ the decision are chased each on its own."""
 
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from core.db import utcnow
 from domain.engine import chase
 from domain.engine.calendar import format_thai_date
-from domain.engine.deadlines import working_calendar
 from domain.engine.notify import queue_email
 from domain.engine.people import holders_of
 from domain.integrity.policy import integrity_policy
 from domain.integrity.rules import CASE_TYPE, named_officer_ids
 from models.people import Position, User
-from models.steps import HumanStep, StepStatus
+from models.steps import HumanStep
 
 CHASE_CASE_TYPE = "integrity-step"
 LADDER_CYCLE = 1
@@ -44,35 +43,18 @@ def ladder() -> chase.Ladder:
 
 def sweep_integrity_chase(session: Session, *, now: datetime | None = None) -> dict[str, int]:
     """Advance the ladder of every overdue open step of the channel; the stages claimed."""
-    now = now or utcnow()
-    steps = session.exec(
-        select(HumanStep)
-        .where(
-            HumanStep.case_type == CASE_TYPE,
-            HumanStep.status == StepStatus.open,
-            col(HumanStep.due_at) < now,
-        )
-        .order_by(col(HumanStep.id))
-    ).all()
+    steps_ladder = ladder()
     sent: dict[str, int] = {}
-    if not steps:
-        return sent
-    steps_ladder, calendar = ladder(), working_calendar(session)
-    for step in steps:
-        claimed = chase.advance(
-            session,
-            ladder=steps_ladder,
-            case_type=CHASE_CASE_TYPE,
-            case_id=step.id,  # type: ignore[arg-type]
-            cycle=LADDER_CYCLE,
-            due_at=step.due_at,
-            now=now,
-            division_id=None,
-            calendar=calendar,
-        )
-        if claimed is not None:
-            sent[claimed.stage.key] = sent.get(claimed.stage.key, 0) + 1
-            _tell(session, step, claimed, steps_ladder)
+    for step, claimed in chase.advance_overdue_steps(
+        session,
+        ladder=steps_ladder,
+        step_case_type=CASE_TYPE,
+        chased_as=lambda step: (CHASE_CASE_TYPE, step.id),  # type: ignore[return-value,arg-type]
+        now=now or utcnow(),
+        cycle=LADDER_CYCLE,
+    ):
+        sent[claimed.stage.key] = sent.get(claimed.stage.key, 0) + 1
+        _tell(session, step, claimed, steps_ladder)
     return sent
 
 

@@ -127,7 +127,9 @@ def _lookup(rows: list[tuple[int | None, str, str]], strip_prefix: str) -> dict[
     return table
 
 
-def _parse_date(value: date | str) -> date:
+def parse_date_cell(value: date | str) -> date:
+    """A date cell of an officer's file: a spreadsheet date, ISO, or Thai (Buddhist Era, Thai
+    digits); the children's class lists read theirs the same way."""
     if isinstance(value, date):
         return value
     text = thai_digit_to_arabic_digit(value).strip()
@@ -174,7 +176,7 @@ def _parse_row(
     birth_date = None
     if v.get("birth_date") is not None:
         try:
-            birth_date = _parse_date(v["birth_date"])  # type: ignore[arg-type]
+            birth_date = parse_date_cell(v["birth_date"])  # type: ignore[arg-type]
         except ValueError as exc:
             fail("birth_date", str(exc))
     sex = Sex.unknown

@@ -3,6 +3,7 @@ row number and column letter, so that every problem can be named where the offic
 The header row names the columns in Thai (or by field key); their order is free."""
 
 import csv
+import dataclasses
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -35,7 +36,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 """Field -> the Thai headers it is known by (the first is the template's)."""
 REQUIRED_COLUMNS = ("first_name", "last_name", "source", "nominator_name")
 HEADER_TITLES = {field: names[0] for field, names in COLUMNS.items()}
-_BY_HEADER = {name: field for field, names in COLUMNS.items() for name in (*names, field)}
 
 Cell = str | date | None
 
@@ -52,10 +52,12 @@ class Table:
     columns: dict[str, str]
     """Field -> column letter."""
     rows: list[Row]
+    titles: dict[str, str] = dataclasses.field(default_factory=lambda: HEADER_TITLES)
+    """Field -> its Thai header (the file's kind: nominations unless told)."""
 
     def where(self, field: str) -> str:
         """ "คอลัมน์ C (เลขประจำตัวประชาชน)"."""
-        return f"คอลัมน์ {self.columns.get(field, '?')} ({HEADER_TITLES[field]})"
+        return f"คอลัมน์ {self.columns.get(field, '?')} ({self.titles[field]})"
 
 
 def _cell(value: Any) -> Cell:
@@ -93,8 +95,17 @@ def _raw_rows(data: bytes, filename: str) -> list[list[Any]]:
     raise InvalidInput("รับเฉพาะไฟล์ .csv หรือ .xlsx", field="file")
 
 
-def read_table(data: bytes, filename: str) -> Table:
-    """The file's rows; a missing or unknown header is refused before any row is read."""
+def read_table(
+    data: bytes,
+    filename: str,
+    *,
+    known: dict[str, tuple[str, ...]] = COLUMNS,
+    required: tuple[str, ...] = REQUIRED_COLUMNS,
+) -> Table:
+    """The file's rows; a missing or unknown header is refused before any row is read.
+    ``known``/``required``: another kind of file's columns (e.g. a class list)."""
+    titles = {field: names[0] for field, names in known.items()}
+    by_header = {name: field for field, names in known.items() for name in (*names, field)}
     raw = _raw_rows(data, filename)
     if not raw:
         raise InvalidInput("ไฟล์ว่าง ไม่มีหัวตาราง", field="file")
@@ -104,14 +115,14 @@ def read_table(data: bytes, filename: str) -> Table:
         text = " ".join(str(header or "").split())
         if not text:
             continue
-        field = _BY_HEADER.get(text)
+        field = by_header.get(text)
         if field is None:
             problems.append(f"คอลัมน์ {get_column_letter(index + 1)}: ไม่รู้จักหัวคอลัมน์ “{text}”")
         elif field in columns:
             problems.append(f"คอลัมน์ {get_column_letter(index + 1)}: หัวคอลัมน์ “{text}” ซ้ำ")
         else:
             columns[field] = index
-    missing = [HEADER_TITLES[f] for f in REQUIRED_COLUMNS if f not in columns]
+    missing = [titles[f] for f in required if f not in columns]
     if missing:
         problems.append(f"ไม่มีคอลัมน์ {', '.join(missing)}")
     if problems:
@@ -125,4 +136,4 @@ def read_table(data: bytes, filename: str) -> Table:
         cells = {f: _cell(values[i]) if i < len(values) else None for f, i in columns.items()}
         if any(v is not None for v in cells.values()):
             rows.append(Row(number, cells))
-    return Table({f: get_column_letter(i + 1) for f, i in columns.items()}, rows)
+    return Table({f: get_column_letter(i + 1) for f, i in columns.items()}, rows, titles)

@@ -25,7 +25,7 @@ CASE = "child-care"
 PARENT = "mother.flow@example.com"
 
 
-def enrol(system: LocalSystem) -> tuple[int, int]:
+def enrol(system: LocalSystem, first_twelve: str = "130000000001") -> tuple[int, int]:
     """A pupil of ป.5/1 at โรงเรียนเทศบาลวัดกลาง with a mother reached by e-mail."""
     engine = make_engine(f"sqlite:///{system.var_dir / 'app.db'}")
     with Session(engine) as session:
@@ -39,7 +39,7 @@ def enrol(system: LocalSystem) -> tuple[int, int]:
                 prefix="เด็กชาย",
                 first_name="ทดสอบ",
                 last_name="ระบบงาน",
-                thai_id=with_check_digit("130000000001"),
+                thai_id=with_check_digit(first_twelve),
             ),
             school_id=school.id,  # type: ignore[arg-type]
             academic_year=this_academic_year(),
@@ -119,3 +119,25 @@ def test_the_flow_follows_the_case_to_its_closing(system: LocalSystem) -> None:
 
     wait_for(lambda: len(to_parent()) == 4, what="the parent's four notices")
     assert "โรงเรียนขอเชิญผู้ปกครองร่วมดูแลบุตรหลาน" in to_parent()[0]
+
+
+def test_a_case_closed_early_ends_its_flow_run(system: LocalSystem) -> None:
+    pupil_id, school_id = enrol(system, "130000000002")
+    teacher = Officer(system, "kru_somsri")
+    r = teacher.http.post(
+        "/api/children/screenings",
+        json={
+            "school_id": school_id,
+            "academic_year": this_academic_year(),
+            "class_name": "ป.5/1",
+            "held_on": utcnow().date().isoformat(),
+            "answers": {str(pupil_id): answers_for_total(18)},
+        },
+    )
+    assert r.status_code == 201, r.text
+    case_id = r.json()[0]["case_id"]
+    wait_for(lambda: paused_on(system, case_id, f"child-{case_id}-medical", CASE), what="medical")
+    core = Officer(system, "preecha")
+    r = core.http.post(f"/api/children/cases/{case_id}/close", json={"reason": "ย้ายโรงเรียน"})
+    assert r.status_code == 200 and r.json()["status"] == "closed", r.text
+    wait_for(lambda: completed(system, case_id, CASE), what="the flow run completed")
