@@ -7,11 +7,14 @@ from fastapi.responses import Response
 
 from adapters.pdf import PdfDocument
 from api.deps import SessionDep
-from api.pdca.report_public import _missing, templates
+from api.pdca.report_public import (
+    PUBLIC_REPORT,
+    not_public_page,
+    public_report_context,
+    templates,
+)
 from api.pdf_documents import pdf_response
 from domain.errors import DomainError
-from domain.pdca import consolidate_service as service
-from models.people import User
 
 router = APIRouter(prefix="/pdca/rounds", tags=["public pages"], include_in_schema=False)
 
@@ -29,18 +32,11 @@ type, and headings that wrap, so no column runs off the paper."""
 @router.get("/{round_id}/report.pdf")
 def public_report_pdf(round_id: int, request: Request, session: SessionDep) -> Response:
     try:
-        round_ = service.public_round(session, round_id)
+        context = public_report_context(session, round_id)
     except DomainError as exc:
-        return _missing(request, exc.message)
-    view = service.report_view(session, round_)
-    approver = (
-        session.get(User, view.report.approved_by_id)
-        if view.report and view.report.approved_by_id
-        else None
-    )
-    html = templates.get_template("pdca/report/public.html").render(
-        {"v": view, "approver": approver}
-    )
+        return not_public_page(request, exc.message)
+    html = templates.get_template(PUBLIC_REPORT).render(context)
+    view = context["v"]
     title = f"รายงานผลการดำเนินงานตาม{view.figures.plan.name} {view.title}"
     return pdf_response(
         PdfDocument(html=html, title=title, print_css=TABLES_CSS, keywords=[view.title]),

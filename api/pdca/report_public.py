@@ -2,9 +2,12 @@
 page in Thai (/pdca/rounds/{id}/report) and its CSV (UTF-8 with BOM) and JSON. Only reports the
 mayor approved, and history rounds (reports published before the system), are public."""
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
+from sqlmodel import Session
 
 from api.deps import SessionDep
 from api.pdca.report_view import file_response, helpers
@@ -20,33 +23,41 @@ templates = Jinja2Templates(
 templates.env.globals.update(helpers())
 
 
-def _missing(request: Request, message: str) -> HTMLResponse:
+PUBLIC_REPORT = "pdca/report/public.html"
+
+
+def not_public_page(request: Request, message: str) -> HTMLResponse:
+    """404 in Thai for a round whose report is not public (or a file type there is not)."""
     return templates.TemplateResponse(request, "none.html", {"message": message}, status_code=404)
 
 
-@router.get("/{round_id}/report", response_class=HTMLResponse)
-def public_report(round_id: int, request: Request, session: SessionDep) -> HTMLResponse:
-    try:
-        round_ = service.public_round(session, round_id)
-    except DomainError as exc:
-        return _missing(request, exc.message)
-    view = service.report_view(session, round_)
+def public_report_context(session: Session, round_id: int) -> dict[str, Any]:
+    """What the public report prints (the report's view, the mayor who approved it), for the
+    page and its PDF alike; DomainError when the round's report is not public."""
+    view = service.report_view(session, service.public_round(session, round_id))
     approver = (
         session.get(User, view.report.approved_by_id)
         if view.report and view.report.approved_by_id
         else None
     )
-    return templates.TemplateResponse(
-        request, "pdca/report/public.html", {"v": view, "approver": approver}
-    )
+    return {"v": view, "approver": approver}
+
+
+@router.get("/{round_id}/report", response_class=HTMLResponse)
+def public_report(round_id: int, request: Request, session: SessionDep) -> HTMLResponse:
+    try:
+        context = public_report_context(session, round_id)
+    except DomainError as exc:
+        return not_public_page(request, exc.message)
+    return templates.TemplateResponse(request, PUBLIC_REPORT, context)
 
 
 @router.get("/{round_id}/report.{ext}")
 def public_report_file(round_id: int, ext: str, request: Request, session: SessionDep) -> Response:
     if ext not in ("csv", "json"):
-        return _missing(request, "ไม่มีไฟล์รูปแบบนี้")
+        return not_public_page(request, "ไม่มีไฟล์รูปแบบนี้")
     try:
         round_ = service.public_round(session, round_id)
     except DomainError as exc:
-        return _missing(request, exc.message)
+        return not_public_page(request, exc.message)
     return file_response(service.report_view(session, round_), ext)

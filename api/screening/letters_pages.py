@@ -3,11 +3,12 @@ e-mail and LINE sent), telling everyone (repeatable: nobody is told twice), and 
 letters in a batch, one A4 page per letter. The list shows letter and candidate numbers, not
 names: only the printed batch reads the addressees' protected records (and logs it)."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import col, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
 
 from api.deps import EngineDep, SessionDep, SettingsDep
 from api.pages.common import PageUser, error_page, render
@@ -15,9 +16,13 @@ from api.screening.benefit_access import coordinator_round, is_coordinator, read
 from api.screening.benefit_page_common import helpers, posted
 from domain.errors import DomainError, NotFound
 from domain.screening import letters
+from models.people import User
 from models.screening_benefits import ScreeningLetter, ScreeningLetterBatch
 
 router = APIRouter(prefix="/pages/screening", tags=["pages"], include_in_schema=False)
+
+PRINTED_LETTERS = "screening/letters/batch.html"
+"""The letters as printed, one A4 page each: the batch page and the PDFs."""
 
 
 @router.get("/rounds/{round_id}/letters", response_class=HTMLResponse)
@@ -124,6 +129,31 @@ async def print_page(
     return answer
 
 
+def printed_letters(
+    session: Session,
+    engine: Engine,
+    user: User,
+    round_id: int,
+    *,
+    batch_id: int | None = None,
+    letter_id: int | None = None,
+) -> dict[str, Any]:
+    """What templates/screening/letters/batch.html prints (the round, the batch if any, the
+    letters), for the batch page and for the PDFs alike, so that the file is the page: the
+    round's letters, one batch's, or one letter; a coordinator only, and every addressee's
+    record read through the read log."""
+    screening_round = coordinator_round(session, user, round_id)
+    batch = None
+    if batch_id is not None:
+        batch = session.get(ScreeningLetterBatch, batch_id)
+        if batch is None or batch.round_id != round_id:
+            raise NotFound("ไม่พบชุดพิมพ์นี้")
+    views = letters.letter_views(
+        engine, round_id, reader_id=user.id or 0, batch_id=batch_id, letter_id=letter_id
+    )
+    return {"round": screening_round, "batch": batch, "letters": views}
+
+
 @router.get("/rounds/{round_id}/letters/batches/{batch_id}", response_class=HTMLResponse)
 def batch_page(
     round_id: int,
@@ -136,18 +166,7 @@ def batch_page(
 ) -> Response:
     """The batch's letters to print: one A4 page each (templates/screening/letters/batch.html)."""
     try:
-        screening_round = coordinator_round(session, user, round_id)
-        batch = session.get(ScreeningLetterBatch, batch_id)
-        if batch is None or batch.round_id != round_id:
-            raise NotFound("ไม่พบชุดพิมพ์นี้")
-        views = letters.letter_views(engine, round_id, reader_id=user.id or 0, batch_id=batch_id)
+        context = printed_letters(session, engine, user, round_id, batch_id=batch_id)
     except DomainError as exc:
         return error_page(request, exc, user=user, session=session, settings=settings)
-    return render(
-        request,
-        "screening/letters/batch.html",
-        {"round": screening_round, "batch": batch, "letters": views},
-        user=user,
-        session=session,
-        settings=settings,
-    )
+    return render(request, PRINTED_LETTERS, context, user=user, session=session, settings=settings)

@@ -16,7 +16,6 @@ from api.deps import EngineDep, SessionDep, SettingsDep
 from api.errors import status_of
 from api.pages.common import PageUser, csrf_ok, error_page, render, users_by_id
 from api.screening.routes import MAX_FILE_BYTES
-from core.db import in_transaction
 from domain.engine import readlog
 from domain.errors import DomainError, InvalidInput
 from domain.screening import protection, rounds, service
@@ -25,7 +24,6 @@ from domain.screening.duplicates import suggestions
 from domain.screening.ids import problem as thai_id_problem
 from domain.screening.import_nominations import ImportRefused
 from domain.screening.import_rows import HEADER_TITLES, REQUIRED_COLUMNS
-from domain.screening.letters_people import log_reads
 from domain.screening.nominations import NominationInput
 from domain.screening.people import PersonInput, full_name
 from models.people import User
@@ -233,16 +231,11 @@ def _round(
     shown = [person.id for _, person in candidates]
     shown += [p.id for s in found for p in (s.first, s.second)]
     try:
-        in_transaction(
+        service.log_listed_reads(
             session.get_bind(),  # type: ignore[arg-type]
-            lambda s: log_reads(
-                s,
-                list(dict.fromkeys(shown)),  # type: ignore[arg-type]
-                reader=s.get(User, user.id),
-                purpose=CANDIDATE_LIST_PURPOSE,
-                scope="record",
-                channel="page",
-            ),
+            user_id=user.id,  # type: ignore[arg-type]
+            person_ids=shown,  # type: ignore[arg-type]
+            purpose=CANDIDATE_LIST_PURPOSE,
         )
     except DomainError as exc:
         return error_page(request, exc, user=user, session=session, settings=settings)

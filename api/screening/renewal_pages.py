@@ -229,6 +229,24 @@ def renewal_page(
     )
 
 
+def _renewal_back(round_id: int | None) -> str:
+    """Where a renewal form comes back to: the round's renewal page (the screening index when
+    the round is unknown, so that the use case's own refusal is what the user reads)."""
+    return f"/pages/screening/rounds/{round_id}/renewal" if round_id else "/pages/screening"
+
+
+def _candidate_back(session: Session, candidate_id: int) -> str:
+    """The renewal page of the recipient's round."""
+    candidate = session.get(Candidate, candidate_id)
+    return _renewal_back(candidate.round_id if candidate else None)
+
+
+def _meeting_back(session: Session, step_id: int) -> str:
+    """The renewal page of the round whose renewal meeting is the step ``step_id``."""
+    meeting = session.exec(select(RenewalMeeting).where(RenewalMeeting.step_id == step_id)).first()
+    return _renewal_back(meeting.round_id if meeting else None)
+
+
 @pages.post("/candidates/{candidate_id}/mentor-report", response_class=HTMLResponse)
 async def report_page(
     candidate_id: int,
@@ -238,10 +256,7 @@ async def report_page(
     settings: SettingsDep,
     engine: EngineDep,
 ) -> Response:
-    candidate = session.get(Candidate, candidate_id)
-    back = (
-        f"/pages/screening/rounds/{candidate.round_id}/renewal" if candidate else "/pages/screening"
-    )
+    """A mentor reports on their recipient (attendance, situation, whether to continue)."""
 
     def run(form: dict[str, str]) -> str:
         try:
@@ -262,18 +277,8 @@ async def report_page(
         )
         return "บันทึกรายงานของพี่เลี้ยงแล้ว"
 
-    return await posted(
-        request,
-        user=user,
-        session=session,
-        settings=settings,
-        back=back,
-        run=run,
-    )
-
-
-def _renewal_back(session: Session, round_id: int | None) -> str:
-    return f"/pages/screening/rounds/{round_id}/renewal" if round_id else "/pages/screening"
+    back = _candidate_back(session, candidate_id)
+    return await posted(request, user=user, session=session, settings=settings, back=back, run=run)
 
 
 @pages.post("/candidates/{candidate_id}/mentor", response_class=HTMLResponse)
@@ -286,7 +291,6 @@ async def mentor_page(
     engine: EngineDep,
 ) -> Response:
     """A coordinator names a recipient's mentor: a user of the system or an outside person."""
-    candidate = session.get(Candidate, candidate_id)
 
     def run(form: dict[str, str]) -> str:
         chosen = form.get("mentor_user_id", "")
@@ -300,7 +304,7 @@ async def mentor_page(
         )
         return "กำหนดพี่เลี้ยงแล้ว"
 
-    back = _renewal_back(session, candidate.round_id if candidate else None)
+    back = _candidate_back(session, candidate_id)
     return await posted(request, user=user, session=session, settings=settings, back=back, run=run)
 
 
@@ -327,7 +331,7 @@ async def start_page(
         )
         return "เปิดการพิจารณาต่อทุนแล้ว รอคณะกรรมการพิจารณาทุนการศึกษา"
 
-    back = _renewal_back(session, round_id)
+    back = _renewal_back(round_id)
     return await posted(request, user=user, session=session, settings=settings, back=back, run=run)
 
 
@@ -342,7 +346,6 @@ async def meeting_page(
 ) -> Response:
     """A member records the meeting: date, resolution, who was present (``present_<user id>``)
     and each recipient's decision (``renew_<candidate id>`` yes/no, ``reason_<candidate id>``)."""
-    meeting = session.exec(select(RenewalMeeting).where(RenewalMeeting.step_id == step_id)).first()
 
     def run(form: dict[str, str]) -> str:
         try:
@@ -365,7 +368,7 @@ async def meeting_page(
         )
         return "บันทึกการประชุมแล้ว กรรมการที่เข้าประชุมลงมติรับรองได้"
 
-    back = _renewal_back(session, meeting.round_id if meeting else None)
+    back = _meeting_back(session, step_id)
     return await posted(request, user=user, session=session, settings=settings, back=back, run=run)
 
 
@@ -379,7 +382,6 @@ async def vote_page(
     engine: EngineDep,
 ) -> Response:
     """A member present votes to adopt the meeting's decisions."""
-    meeting = session.exec(select(RenewalMeeting).where(RenewalMeeting.step_id == step_id)).first()
 
     def run(form: dict[str, str]) -> str:
         closed = renewal.cast_renewal_vote_uc(
@@ -390,5 +392,5 @@ async def vote_page(
         )
         return "มีมติรับรองผลการพิจารณาต่อทุนแล้ว" if closed else "บันทึกการลงมติของท่านแล้ว"
 
-    back = _renewal_back(session, meeting.round_id if meeting else None)
+    back = _meeting_back(session, step_id)
     return await posted(request, user=user, session=session, settings=settings, back=back, run=run)

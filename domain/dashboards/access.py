@@ -18,7 +18,8 @@ REFUSED = (
 
 
 def may_open_as(user: User, division: Division | None) -> bool:
-    """``division``: the user's own (the officers' pages have it at hand)."""
+    """Whether ``user``, of ``division`` (their own), may open the dashboards: the menu asks
+    this on every page, with the division the page already read, so it costs no query."""
     if not user.active:
         return False
     if outranks(user, EXECUTIVES_FROM):
@@ -28,10 +29,12 @@ def may_open_as(user: User, division: Division | None) -> bool:
 
 
 def may_open(session: Session, user: User) -> bool:
+    """``may_open_as`` with the user's division read from the database."""
     division = session.get(Division, user.division_id) if user.division_id else None
     return may_open_as(user, division)
 
 
 def check_may_open(session: Session, user: User) -> None:
+    """NotEntitled with the Thai list of who may open them, for anybody else."""
     if not may_open(session, user):
         raise NotEntitled(REFUSED)

@@ -61,7 +61,6 @@ class DivisionFigures:
 @dataclass(frozen=True)
 class ComplaintFigures:
     fiscal_year: int
-    as_of: datetime
     solved_target: float
     satisfied_target: float
     total: int
@@ -72,7 +71,8 @@ class ComplaintFigures:
 
 
 def month_label(report: MonthlyReport) -> str:
-    """ "1 พ.ย. 2569" without the day."""
+    """The month short and in Buddhist Era, "พ.ย. 2569": the short date of its first day
+    ("1 พ.ย. 2569") without the day."""
     return format_thai_date(report.starts_at, style="short").split(" ", 1)[1]
 
 
@@ -142,10 +142,11 @@ def _row(rows: dict[str | None, DivisionFigures], code: str | None) -> DivisionF
 
 
 def complaint_figures(session: Session, fy_be: int, *, now: datetime) -> ComplaintFigures:
+    """Fiscal year ``fy_be`` (Buddhist Era) up to ``now``: the whole year's shares against the
+    targets, then month by month and division by division."""
     year = complaint_year(session, fy_be, now=now)
     return ComplaintFigures(
         fiscal_year=fy_be,
-        as_of=now,
         solved_target=SOLVED_TARGET * 100,
         satisfied_target=SATISFIED_TARGET * 100,
         total=year.total,

@@ -33,7 +33,6 @@ class OverdueRow:
 
 @dataclass(frozen=True)
 class OverdueFigures:
-    as_of: datetime
     workflows: list[tuple[str, str]]
     """(case type, Thai title) of the workflows with overdue steps."""
     rows: list[OverdueRow]
@@ -44,6 +43,7 @@ class OverdueFigures:
 
 
 def overdue_by_division(session: Session, *, now: datetime) -> OverdueFigures:
+    """Steps still open and due before ``now``, most overdue division first."""
     by_type = {w.case_type: w for w in installed().values()}
     counted = [t for t, w in by_type.items() if not w.sealed]
     person = aliased(User)
@@ -77,7 +77,6 @@ def overdue_by_division(session: Session, *, now: datetime) -> OverdueFigures:
         row.by_workflow[case_type] = row.by_workflow.get(case_type, 0) + int(n)
     types = sorted({t for r in rows.values() for t in r.by_workflow})
     return OverdueFigures(
-        as_of=now,
         workflows=[(t, by_type[t].title) for t in types],
         rows=sorted(rows.values(), key=lambda r: (-r.total, r.name)),
     )

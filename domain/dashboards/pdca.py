@@ -6,16 +6,11 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from domain.dashboards.choices import RoundChoice
 from domain.errors import NotFound
 from domain.pdca.consolidate import STATUSES, Consolidated, Counts, consolidate
 from domain.pdca.consolidate_rules import round_title
 from models.pdca_round import ReportingRound, RoundKind
-
-
-@dataclass(frozen=True)
-class RoundChoice:
-    id: int
-    title: str
 
 
 @dataclass(frozen=True)

@@ -8,16 +8,11 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from domain.dashboards.choices import RoundChoice
 from domain.errors import NotFound
 from domain.screening.benefits_catalogue import catalogue
 from domain.screening.fairness import FunnelStage, funnel
 from models.screening import RoundStatus, ScreeningRound
-
-
-@dataclass(frozen=True)
-class RoundChoice:
-    id: int
-    title: str
 
 
 @dataclass(frozen=True)

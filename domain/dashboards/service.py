@@ -22,6 +22,8 @@ YEARS_SHOWN = 5
 
 @dataclass(frozen=True)
 class Dashboard:
+    """What the page and /api/dashboards show, all read at ``as_of``."""
+
     as_of: datetime
     as_of_text: str
     fiscal_years: list[int]
@@ -31,8 +33,9 @@ class Dashboard:
     overdue: OverdueFigures
 
 
-def check_fiscal_year(fy: int | None, *, now: datetime) -> int:
-    current = fiscal_year(now.astimezone(BANGKOK).date())
+def check_fiscal_year(fy: int | None, *, current: int) -> int:
+    """The fiscal year asked for (Buddhist Era), this one (``current``) by default; a year to
+    come or not in Buddhist Era is refused in Thai."""
     if fy is None:
         return current
     if not 2500 <= fy <= current:
@@ -49,10 +52,13 @@ def dashboard(
     pdca_round: int | None = None,
     now: datetime | None = None,
 ) -> Dashboard:
+    """Every chart's figures for ``user`` (refused unless ``access`` lets them open the
+    dashboards): complaints of fiscal year ``fy``, the screening and PDCA rounds chosen (the
+    newest by default), overdue steps at ``now``."""
     check_may_open(session, user)
     now = now or utcnow()
-    year = check_fiscal_year(fy, now=now)
     current = fiscal_year(now.astimezone(BANGKOK).date())
+    year = check_fiscal_year(fy, current=current)
     return Dashboard(
         as_of=now,
         as_of_text=format_thai_date(now, style="long", with_time=True),

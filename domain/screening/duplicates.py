@@ -69,6 +69,7 @@ def suggestions(session: Session, round_id: int) -> list[Suggestion]:
         if person.community_id is not None:
             buckets[(person.name_key, "lives", person.community_id)].append(person)
     found = []
+    # Pairs not to suggest: the ones answered "two people", then each one suggested already.
     seen = _distinct_pairs(session, [p.id for p in people])  # type: ignore[misc]
     for (_key, kind, _value), group in buckets.items():
         for i, first in enumerate(group):
@@ -84,6 +85,9 @@ def suggestions(session: Session, round_id: int) -> list[Suggestion]:
 
 
 def _distinct_pairs(session: Session, person_ids: list[int]) -> set[tuple[int, int]]:
+    """The pairs among ``person_ids`` a coordinator said are two people, as (lower id, higher
+    id): stored that way (``mark_distinct``), so the lower id alone finds them, and the same
+    order as ``suggestions`` pairs people (by id)."""
     if not person_ids:
         return set()
     rows = session.exec(

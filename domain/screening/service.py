@@ -11,6 +11,7 @@ from core.db import in_transaction
 from domain.errors import NotEntitled
 from domain.screening import duplicates, import_nominations, nominations, rounds
 from domain.screening.import_nominations import ImportReport
+from domain.screening.letters_people import log_reads
 from domain.screening.nominations import NominationInput
 from models.people import User
 from models.screening import Nomination, Person, Programme, ScreeningRound
@@ -90,6 +91,23 @@ def mark_distinct_persons(
     def work(session: Session) -> None:
         duplicates.mark_distinct(
             session, _user(session, user_id), first_id=first_id, second_id=second_id, reason=reason
+        )
+
+    in_transaction(engine, work)
+
+
+def log_listed_reads(engine: Engine, *, user_id: int, person_ids: list[int], purpose: str) -> None:
+    """A page lists these people's names to the officer: each record's read is logged, once a
+    person, for ``purpose``; refused (nothing logged) if any is not the officer's to read."""
+
+    def work(session: Session) -> None:
+        log_reads(
+            session,
+            list(dict.fromkeys(person_ids)),
+            reader=_user(session, user_id),
+            purpose=purpose,
+            scope="record",
+            channel="page",
         )
 
     in_transaction(engine, work)

@@ -2,106 +2,71 @@
 on the class page (pupil rows × item numbers), sees the scores and the band, and the case
 appears for the school's core person, who opens it with a purpose."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
 from ops.demo_children import answers_for_total
-from ops.seed import DEMO_PASSWORD
-from tests.complaints.test_complaint_browser import CHROMIUM, FLAGS
+from tests.browser import chromium, running_api, sign_in_page
 from tests.helpers import screenshot_path
 
 
 @pytest.fixture(scope="module")
 def live_api(tmp_path_factory):
-    from ops.run import LocalSystem, Ports
-    from ops.smtp_capture import free_port
-
-    system = LocalSystem(
-        var_dir=tmp_path_factory.mktemp("children-pages-system"),
-        ports=Ports(api=free_port(), prefect=free_port(), smtp=free_port()),
-        extra_env={"KKM_PREFECT_ENABLED": "false"},
-    )
-    try:
-        system.prepare_database(demo=True)
-        system.start_api()
+    with running_api(tmp_path_factory.mktemp("children-pages-system")) as system:
         yield system
-    finally:
-        system.stop()
 
 
 @pytest.mark.slow
 def test_a_teacher_screens_a_pupil_and_the_case_appears_for_the_core_person(live_api):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("KKM_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"KKM_REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
-        pytest.skip(f"{CHROMIUM} not installed (bash ops/install_browser.sh)")
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     base = live_api.api_url
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        try:
+    with chromium() as browser:
 
-            def signed_in(username: str):
-                context = browser.new_context(
-                    locale="th-TH", viewport={"width": 1400, "height": 900}
-                )
-                page = context.new_page()
-                page.set_default_timeout(15_000)
-                page.goto(f"{base}/pages/login")
-                page.fill("input[name=username]", username)
-                page.fill("input[name=password]", DEMO_PASSWORD)
-                page.click("button[type=submit]")
-                page.wait_for_url(f"{base}/pages/inbox")
-                return page
+        def signed_in(username: str):
+            context = browser.new_context(locale="th-TH", viewport={"width": 1400, "height": 900})
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            sign_in_page(page, base, username)
+            return page
 
-            teacher = signed_in("kru_somsri")
-            teacher.goto(f"{base}/pages/children")
-            teacher.get_by_test_id("class-link").first.click()
-            expect(teacher.locator("h1")).to_contain_text("ป.5/1")
-            # ภูมิ was screened normal in the demo: this time the answers show a problem.
-            row = teacher.locator("table.screen-grid tbody tr", has_text="ภูมิ")
-            selects = row.locator("select")
-            expect(selects).to_have_count(25)
-            for index, answer in enumerate(answers_for_total(19)):
-                selects.nth(index).select_option(str(answer))
-            teacher.screenshot(path=str(screenshot_path("children-class-form.png")), full_page=True)
-            teacher.get_by_test_id("save-screening").click()
-            teacher.wait_for_url(re.compile(r".*/pages/children/class\?.*flash=.*"))
-            expect(teacher.get_by_test_id("flash")).to_contain_text("ส่งต่อการดูแล 1 คน")
-            result = teacher.locator("table[data-testid=results] tr", has_text="ภูมิ")
-            expect(result.get_by_test_id("total")).to_have_text("19")
-            expect(result.get_by_test_id("band")).to_have_text("มีปัญหา")
-            case_link = result.locator("a", has_text="กรณีเลขที่")
-            case_id = re.search(r"กรณีเลขที่ (\d+)", case_link.inner_text()).group(1)  # type: ignore[union-attr]
-            teacher.screenshot(
-                path=str(screenshot_path("children-class-results.png")), full_page=True
-            )
+        teacher = signed_in("kru_somsri")
+        teacher.goto(f"{base}/pages/children")
+        teacher.get_by_test_id("class-link").first.click()
+        expect(teacher.locator("h1")).to_contain_text("ป.5/1")
+        # ภูมิ was screened normal in the demo: this time the answers show a problem.
+        row = teacher.locator("table.screen-grid tbody tr", has_text="ภูมิ")
+        selects = row.locator("select")
+        expect(selects).to_have_count(25)
+        for index, answer in enumerate(answers_for_total(19)):
+            selects.nth(index).select_option(str(answer))
+        teacher.screenshot(path=str(screenshot_path("children-class-form.png")), full_page=True)
+        teacher.get_by_test_id("save-screening").click()
+        teacher.wait_for_url(re.compile(r".*/pages/children/class\?.*flash=.*"))
+        expect(teacher.get_by_test_id("flash")).to_contain_text("ส่งต่อการดูแล 1 คน")
+        result = teacher.locator("table[data-testid=results] tr", has_text="ภูมิ")
+        expect(result.get_by_test_id("total")).to_have_text("19")
+        expect(result.get_by_test_id("band")).to_have_text("มีปัญหา")
+        case_link = result.locator("a", has_text="กรณีเลขที่")
+        case_id = re.search(r"กรณีเลขที่ (\d+)", case_link.inner_text()).group(1)  # type: ignore[union-attr]
+        teacher.screenshot(path=str(screenshot_path("children-class-results.png")), full_page=True)
 
-            core = signed_in("preecha")
-            core.goto(f"{base}/pages/children")
-            listed = core.get_by_test_id("case-row").filter(has_text=f"เลขที่ {case_id}")
-            expect(listed).to_contain_text("ตรวจประเมินทางการแพทย์ในโรงเรียน")
-            listed.locator("a").click()
-            core.fill("input[name=purpose]", "ติดตามดูแลตามแผน (ผู้รับผิดชอบหลัก)")
-            core.click("form[action^='/pages/children/cases'] button[type=submit]")
-            expect(core.get_by_test_id("child-name")).to_contain_text("ภูมิ")
-            expect(core.get_by_test_id("core-person")).to_contain_text("ปรีชา")
-            expect(core.get_by_test_id("status")).to_have_text("ตรวจประเมินทางการแพทย์ในโรงเรียน")
-            core.screenshot(
-                path=str(screenshot_path("children-core-person-case.png")), full_page=True
-            )
+        core = signed_in("preecha")
+        core.goto(f"{base}/pages/children")
+        listed = core.get_by_test_id("case-row").filter(has_text=f"เลขที่ {case_id}")
+        expect(listed).to_contain_text("ตรวจประเมินทางการแพทย์ในโรงเรียน")
+        listed.locator("a").click()
+        core.fill("input[name=purpose]", "ติดตามดูแลตามแผน (ผู้รับผิดชอบหลัก)")
+        core.click("form[action^='/pages/children/cases'] button[type=submit]")
+        expect(core.get_by_test_id("child-name")).to_contain_text("ภูมิ")
+        expect(core.get_by_test_id("core-person")).to_contain_text("ปรีชา")
+        expect(core.get_by_test_id("status")).to_have_text("ตรวจประเมินทางการแพทย์ในโรงเรียน")
+        core.screenshot(path=str(screenshot_path("children-core-person-case.png")), full_page=True)
 
-            # A teacher of another school does not see it.
-            other = signed_in("kru_wilawan")
-            other.goto(f"{base}/pages/children")
-            expect(
-                other.get_by_test_id("case-row").filter(has_text=f"เลขที่ {case_id}")
-            ).to_have_count(0)
-            response = other.goto(f"{base}/pages/children/cases/{case_id}?purpose=x")
-            assert response is not None and response.status == 403
-        finally:
-            browser.close()
+        # A teacher of another school does not see it.
+        other = signed_in("kru_wilawan")
+        other.goto(f"{base}/pages/children")
+        expect(other.get_by_test_id("case-row").filter(has_text=f"เลขที่ {case_id}")).to_have_count(0)
+        response = other.goto(f"{base}/pages/children/cases/{case_id}?purpose=x")
+        assert response is not None and response.status == 403

@@ -5,7 +5,6 @@ date, uploads an evidence photo and reports the result; the complainant's tracki
 shows each public step. Screenshots go to the test's folder and a few to /tmp/shots/."""
 
 import base64
-import os
 import re
 import shutil
 import struct
@@ -18,19 +17,8 @@ import pytest
 
 from core.db import utcnow
 from domain.engine.calendar import format_thai_date
-from ops.seed import DEMO_PASSWORD
+from tests.browser import chromium, running_api, sign_in_page
 from tests.helpers import SCREENSHOTS as SHOTS
-
-CHROMIUM = "/usr/bin/chromium"
-
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def png(width: int, height: int, pixel) -> bytes:
@@ -81,29 +69,13 @@ def lit_street(x: int, y: int) -> tuple[int, int, int]:
 def live_api(tmp_path_factory):
     """The API on its own database with the demo organisation (Prefect off: cases move in
     the database, as the pages' tests in test_pages.py)."""
-    from ops.run import LocalSystem, Ports
-    from ops.smtp_capture import free_port
-
-    system = LocalSystem(
-        var_dir=tmp_path_factory.mktemp("complaint-pages-system"),
-        ports=Ports(api=free_port(), prefect=free_port(), smtp=free_port()),
-        extra_env={"KKM_PREFECT_ENABLED": "false"},
-    )
-    try:
-        system.prepare_database(demo=True)
-        system.start_api()
+    with running_api(tmp_path_factory.mktemp("complaint-pages-system")) as system:
         yield system
-    finally:
-        system.stop()
 
 
 @pytest.mark.slow
 def test_browser_officers_handle_a_complaint_to_resolved(live_api, tmp_path):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("KKM_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"KKM_REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
-        pytest.skip(f"{CHROMIUM} not installed (bash ops/install_browser.sh)")
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     base = live_api.api_url
     description = "ไฟฟ้าส่องสว่างหน้าตลาดต้นตาลดับทั้งแนว 5 ต้น มืดมาก อันตรายต่อผู้สัญจร"
@@ -156,157 +128,149 @@ def test_browser_officers_handle_a_complaint_to_resolved(live_api, tmp_path):
             page.screenshot(path=str(path), full_page=True)
         shots.append(path)
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="th-TH")
-            page.set_default_timeout(15_000)
-            outside: list[str] = []  # nothing may load from another host (no CDN, no tiles)
-            page.on(
-                "request",
-                lambda req: None if req.url.startswith(base) else outside.append(req.url),
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="th-TH")
+        page.set_default_timeout(15_000)
+        outside: list[str] = []  # nothing may load from another host (no CDN, no tiles)
+        page.on(
+            "request",
+            lambda req: None if req.url.startswith(base) else outside.append(req.url),
+        )
+
+        def login(username: str) -> None:
+            page.context.clear_cookies()
+            sign_in_page(page, base, username)
+
+        def open_from_inbox(title: str, which: str = number) -> None:
+            row = page.locator("table.inbox tr", has_text=f"เรื่องร้องเรียนเลขที่ {which}")
+            expect(row).to_have_count(1)
+            expect(row).to_contain_text(title)
+            row.locator("a", has_text=which).first.click()
+            page.wait_for_selector("#decision-form")
+            expect(page.locator(".complaint-panel .number")).to_have_text(which)
+
+        def image_loaded(img) -> None:
+            """The thumbnail shows the photo (served by the API, 240 px wide)."""
+            img.scroll_into_view_if_needed()
+            page.wait_for_function(
+                "img => img.complete && img.naturalWidth === 240", arg=img.element_handle()
             )
 
-            def login(username: str) -> None:
-                page.context.clear_cookies()
-                page.goto(f"{base}/pages/login")
-                page.fill("input[name=username]", username)
-                page.fill("input[name=password]", DEMO_PASSWORD)
-                page.click("button[type=submit]")
-                page.wait_for_url(f"{base}/pages/inbox")
+        def submit_decision() -> None:
+            page.click("#decision-form button[type=submit]")
+            page.wait_for_url(re.compile(r".*/pages/inbox\?flash=.*"))
+            expect(page.locator(".alert.success")).to_contain_text("บันทึกผลการพิจารณา")
 
-            def open_from_inbox(title: str, which: str = number) -> None:
-                row = page.locator("table.inbox tr", has_text=f"เรื่องร้องเรียนเลขที่ {which}")
-                expect(row).to_have_count(1)
-                expect(row).to_contain_text(title)
-                row.locator("a", has_text=which).first.click()
-                page.wait_for_selector("#decision-form")
-                expect(page.locator(".complaint-panel .number")).to_have_text(which)
+        # ---- the complaint centre: read it, then route it to ช่าง
+        login("nipa")
+        open_from_inbox("ตรวจสอบอำนาจหน้าที่")
+        expect(page.locator(".duplicates")).to_contain_text(duplicate)  # filed after it
+        panel = page.locator(".complaint-panel")
+        expect(panel.locator(".description")).to_have_text(description)
+        expect(panel).to_contain_text("ไฟฟ้าสาธารณะชำรุด/ดับ")
+        expect(panel).to_contain_text(" 256")  # dates in พ.ศ.
+        image_loaded(page.locator("ul.thumbs img").first)
+        expect(page.locator(".complaint-map.ready")).to_have_count(1)
+        expect(page.locator(".complaint-map path.here")).to_have_count(1)  # the point
+        expect(page.locator(".leaflet-control-scale-line")).to_be_visible()
+        expect(page.locator(".map-box .coords")).to_have_text("16.43220, 102.82360")
+        expect(page.get_by_text("นางสาวพิมพ์ใจ แสงดี")).to_be_visible()
+        page.evaluate("document.fonts.ready")
+        assert page.evaluate("document.fonts.check('16px Sarabun', 'ทดสอบ')")
 
-            def image_loaded(img) -> None:
-                """The thumbnail shows the photo (served by the API, 240 px wide)."""
-                img.scroll_into_view_if_needed()
-                page.wait_for_function(
-                    "img => img.complete && img.naturalWidth === 240", arg=img.element_handle()
-                )
+        # Another agency is typed, not chosen; back to none.
+        page.select_option("select[data-field=agency]", "other")
+        expect(page.locator("#agency-other")).to_be_visible()
+        expect(page.locator("#agency-other")).to_have_attribute("name", "agency")
+        page.select_option("select[data-field=agency]", "")
+        expect(page.locator("#agency-other")).to_be_hidden()
+        expect(page.locator("select[name=agency]")).to_have_count(1)
 
-            def submit_decision() -> None:
-                page.click("#decision-form button[type=submit]")
-                page.wait_for_url(re.compile(r".*/pages/inbox\?flash=.*"))
-                expect(page.locator(".alert.success")).to_contain_text("บันทึกผลการพิจารณา")
+        divisions = page.locator("select[name=division_code] option")
+        expect(divisions.nth(1)).to_contain_text("ค่าเริ่มต้นตามประเภทเรื่อง")
+        page.select_option("select[name=division_code]", "ช่าง")
+        page.get_by_role("radio", name="ส่งหน่วยงานภายในดำเนินการ").check()
+        page.fill("textarea[name=comment]", "อยู่ในอำนาจหน้าที่ ส่งสำนักช่างดำเนินการ")
+        page.locator(".complaint-panel").scroll_into_view_if_needed()
+        shot("centre-screening")
+        submit_decision()
+        mine = page.locator("table.inbox tr", has_text=f"เรื่องร้องเรียนเลขที่ {number}")
+        expect(mine).to_have_count(0)
 
-            # ---- the complaint centre: read it, then route it to ช่าง
-            login("nipa")
-            open_from_inbox("ตรวจสอบอำนาจหน้าที่")
-            expect(page.locator(".duplicates")).to_contain_text(duplicate)  # filed after it
-            panel = page.locator(".complaint-panel")
-            expect(panel.locator(".description")).to_have_text(description)
-            expect(panel).to_contain_text("ไฟฟ้าสาธารณะชำรุด/ดับ")
-            expect(panel).to_contain_text(" 256")  # dates in พ.ศ.
-            image_loaded(page.locator("ul.thumbs img").first)
-            expect(page.locator(".complaint-map.ready")).to_have_count(1)
-            expect(page.locator(".complaint-map path.here")).to_have_count(1)  # the point
-            expect(page.locator(".leaflet-control-scale-line")).to_be_visible()
-            expect(page.locator(".map-box .coords")).to_have_text("16.43220, 102.82360")
-            expect(page.get_by_text("นางสาวพิมพ์ใจ แสงดี")).to_be_visible()
-            page.evaluate("document.fonts.ready")
-            assert page.evaluate("document.fonts.check('16px Sarabun', 'ทดสอบ')")
+        # The duplicate: the first complaint is on its map and offered to merge into.
+        open_from_inbox("ตรวจสอบอำนาจหน้าที่", duplicate)
+        expect(page.locator(".duplicates")).to_contain_text(number)
+        # The point, the radius and the duplicate (the grid under them takes no clicks).
+        expect(page.locator(".complaint-map path.leaflet-interactive")).to_have_count(3)
+        merge = page.locator("select[name=merge_into] option", has_text=number)
+        expect(merge).to_contain_text("ห่าง")
+        shot("centre-duplicate-panel", ".complaint-panel")
 
-            # Another agency is typed, not chosen; back to none.
-            page.select_option("select[data-field=agency]", "other")
-            expect(page.locator("#agency-other")).to_be_visible()
-            expect(page.locator("#agency-other")).to_have_attribute("name", "agency")
-            page.select_option("select[data-field=agency]", "")
-            expect(page.locator("#agency-other")).to_be_hidden()
-            expect(page.locator("select[name=agency]")).to_have_count(1)
+        # ---- the division: receipt, date, evidence, result
+        login("chatchai")
+        open_from_inbox("ยืนยันการรับเรื่อง")
+        expect(page.locator(".complaint-panel .description")).to_have_text(description)
+        page.get_by_role("radio", name="ยืนยันการรับเรื่อง").check()
+        submit_decision()
 
-            divisions = page.locator("select[name=division_code] option")
-            expect(divisions.nth(1)).to_contain_text("ค่าเริ่มต้นตามประเภทเรื่อง")
-            page.select_option("select[name=division_code]", "ช่าง")
-            page.get_by_role("radio", name="ส่งหน่วยงานภายในดำเนินการ").check()
-            page.fill("textarea[name=comment]", "อยู่ในอำนาจหน้าที่ ส่งสำนักช่างดำเนินการ")
-            page.locator(".complaint-panel").scroll_into_view_if_needed()
-            shot("centre-screening")
-            submit_decision()
-            mine = page.locator("table.inbox tr", has_text=f"เรื่องร้องเรียนเลขที่ {number}")
-            expect(mine).to_have_count(0)
+        open_from_inbox("แจ้งกำหนดวันดำเนินการ")
+        page.get_by_role("radio", name="แจ้งกำหนดวันดำเนินการ").check()
+        page.fill("input[name=planned_date]", format_thai_date(planned, style="short"))
+        page.fill("textarea[name=comment]", "ตรวจพื้นที่แล้ว ต้องเปลี่ยนหลอดและสายไฟ")
+        shot("division-schedule")
+        submit_decision()
 
-            # The duplicate: the first complaint is on its map and offered to merge into.
-            open_from_inbox("ตรวจสอบอำนาจหน้าที่", duplicate)
-            expect(page.locator(".duplicates")).to_contain_text(number)
-            # The point, the radius and the duplicate (the grid under them takes no clicks).
-            expect(page.locator(".complaint-map path.leaflet-interactive")).to_have_count(3)
-            merge = page.locator("select[name=merge_into] option", has_text=number)
-            expect(merge).to_contain_text("ห่าง")
-            shot("centre-duplicate-panel", ".complaint-panel")
+        open_from_inbox("รายงานผลการแก้ไข")
+        expect(page.locator(".complaint-panel")).to_contain_text(format_thai_date(planned))
+        page.set_input_files("#evidence-form input[type=file]", str(evidence))
+        page.click("#evidence-form button[type=submit]")
+        page.wait_for_url(re.compile(r".*/pages/steps/\d+#evidence$"))
+        proof = page.locator("ul.thumbs.evidence img")
+        expect(proof).to_have_count(1)
+        image_loaded(proof)
+        page.get_by_role("radio", name="ดำเนินการแล้วเสร็จ").check()
+        page.fill("textarea[name=result]", "เปลี่ยนหลอดไฟ LED และสายไฟใหม่ 5 ต้น ใช้งานได้ปกติ")
+        shot("division-result")
+        shot("division-result-panel", ".complaint-panel")
+        shot("division-result-photos", ".complaint-more")
+        submit_decision()
 
-            # ---- the division: receipt, date, evidence, result
-            login("chatchai")
-            open_from_inbox("ยืนยันการรับเรื่อง")
-            expect(page.locator(".complaint-panel .description")).to_have_text(description)
-            page.get_by_role("radio", name="ยืนยันการรับเรื่อง").check()
-            submit_decision()
+        # ---- the centre's list: resolved
+        login("nipa")
+        page.goto(f"{base}/pages/complaints?q={number}")
+        row = page.locator("table.complaints tr", has_text=number)
+        expect(row).to_contain_text("ดำเนินการแก้ไขแล้ว")
+        page.goto(f"{base}/pages/complaints")
+        shot("centre-list")
+        row.locator("a.number").click()
+        page.wait_for_url(re.compile(r".*/pages/complaints/\d+$"))
+        expect(page.locator(".complaint-events details")).to_have_attribute("open", "")
+        expect(page.locator("table.steps tr")).to_have_count(5)  # a header and 4 steps
+        shot("centre-complaint-page")
 
-            open_from_inbox("แจ้งกำหนดวันดำเนินการ")
-            page.get_by_role("radio", name="แจ้งกำหนดวันดำเนินการ").check()
-            page.fill("input[name=planned_date]", format_thai_date(planned, style="short"))
-            page.fill("textarea[name=comment]", "ตรวจพื้นที่แล้ว ต้องเปลี่ยนหลอดและสายไฟ")
-            shot("division-schedule")
-            submit_decision()
+        page.goto(f"{base}/pages/complaints?status=open")
+        expect(page.locator("table.complaints tr", has_text=number)).to_have_count(0)
 
-            open_from_inbox("รายงานผลการแก้ไข")
-            expect(page.locator(".complaint-panel")).to_contain_text(format_thai_date(planned))
-            page.set_input_files("#evidence-form input[type=file]", str(evidence))
-            page.click("#evidence-form button[type=submit]")
-            page.wait_for_url(re.compile(r".*/pages/steps/\d+#evidence$"))
-            proof = page.locator("ul.thumbs.evidence img")
-            expect(proof).to_have_count(1)
-            image_loaded(proof)
-            page.get_by_role("radio", name="ดำเนินการแล้วเสร็จ").check()
-            page.fill("textarea[name=result]", "เปลี่ยนหลอดไฟ LED และสายไฟใหม่ 5 ต้น ใช้งานได้ปกติ")
-            shot("division-result")
-            shot("division-result-panel", ".complaint-panel")
-            shot("division-result-photos", ".complaint-more")
-            submit_decision()
-
-            # ---- the centre's list: resolved
-            login("nipa")
-            page.goto(f"{base}/pages/complaints?q={number}")
-            row = page.locator("table.complaints tr", has_text=number)
-            expect(row).to_contain_text("ดำเนินการแก้ไขแล้ว")
-            page.goto(f"{base}/pages/complaints")
-            shot("centre-list")
-            row.locator("a.number").click()
-            page.wait_for_url(re.compile(r".*/pages/complaints/\d+$"))
-            expect(page.locator(".complaint-events details")).to_have_attribute("open", "")
-            expect(page.locator("table.steps tr")).to_have_count(5)  # a header and 4 steps
-            shot("centre-complaint-page")
-
-            page.goto(f"{base}/pages/complaints?status=open")
-            expect(page.locator("table.complaints tr", has_text=number)).to_have_count(0)
-
-            # ---- the complainant follows it with number and PIN
-            page.context.clear_cookies()
-            page.goto(f"{base}/complaints/track")
-            page.fill("input[name=number]", number)
-            page.fill("input[name=pin]", pin)
-            page.click("button[type=submit]")
-            timeline = page.locator("ol.timeline")
-            for title in (
-                "รับเรื่องร้องเรียนแล้ว",
-                "ส่งเรื่องให้หน่วยงานที่รับผิดชอบ",
-                "หน่วยงานรับเรื่องและกำลังดำเนินการ",
-                "หน่วยงานแจ้งกำหนดวันดำเนินการ",
-                "ดำเนินการแก้ไขแล้ว",
-            ):
-                expect(timeline).to_contain_text(title)
-            tracked = page.content()
-            for secret in ("นายฉัตรชัย", "นางนิภา", "ตรวจพื้นที่แล้ว", "ส่งสำนักช่าง"):
-                assert secret not in tracked  # no officer names or internal comments
-            shot("citizen-track")
-            assert not outside, outside
-        finally:
-            browser.close()
+        # ---- the complainant follows it with number and PIN
+        page.context.clear_cookies()
+        page.goto(f"{base}/complaints/track")
+        page.fill("input[name=number]", number)
+        page.fill("input[name=pin]", pin)
+        page.click("button[type=submit]")
+        timeline = page.locator("ol.timeline")
+        for title in (
+            "รับเรื่องร้องเรียนแล้ว",
+            "ส่งเรื่องให้หน่วยงานที่รับผิดชอบ",
+            "หน่วยงานรับเรื่องและกำลังดำเนินการ",
+            "หน่วยงานแจ้งกำหนดวันดำเนินการ",
+            "ดำเนินการแก้ไขแล้ว",
+        ):
+            expect(timeline).to_contain_text(title)
+        tracked = page.content()
+        for secret in ("นายฉัตรชัย", "นางนิภา", "ตรวจพื้นที่แล้ว", "ส่งสำนักช่าง"):
+            assert secret not in tracked  # no officer names or internal comments
+        shot("citizen-track")
+        assert not outside, outside
     for old in SHOTS.glob("complaint-*.png"):
         old.unlink()  # an earlier run's
     for path in shots:

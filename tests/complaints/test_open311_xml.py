@@ -21,8 +21,7 @@ from sqlmodel import Session, func, select
 from api.complaints.open311 import error_answer
 from core.settings import get_settings
 from models.complaint import Complaint
-from ops.run import LocalSystem, Ports
-from ops.smtp_capture import free_port
+from tests.browser import running_api
 from tests.complaints.test_complaints import work_to_resolved
 from tests.complaints.test_open311 import report
 
@@ -315,17 +314,11 @@ def test_georeport_client_reads_both_formats_from_uvicorn(
     client ``georeport`` in XML and in JSON. georeport cannot create requests nor read the
     discovery file: those are read here with httpx and parsed with xmltodict, the XML parser
     georeport itself uses."""
-    running = LocalSystem(
-        var_dir=tmp_path / "system",
-        ports=Ports(api=free_port(), prefect=free_port(), smtp=free_port()),
+    with running_api(
+        tmp_path / "system",
         database_url=engine.url.render_as_string(hide_password=False),
-        extra_env={
-            "KKM_PREFECT_ENABLED": "false",
-            "KKM_SECRET_KEY": secrets.token_urlsafe(48),
-        },
-    )
-    try:
-        running.start_api()
+        extra_env={"KKM_SECRET_KEY": secrets.token_urlsafe(48)},
+    ) as running:
         base = running.api_url
         with httpx.Client(base_url=base, timeout=30) as http:
             posted_json = http.post(f"{V2}/requests.json", data=report())
@@ -379,5 +372,3 @@ def test_georeport_client_reads_both_formats_from_uvicorn(
         assert bad.value.response is not None
         error = xmltodict.parse(bad.value.response.content)["errors"]["error"]
         assert error["code"] == "400" and "open" in error["description"]
-    finally:
-        running.stop()

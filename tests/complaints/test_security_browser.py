@@ -2,53 +2,28 @@
 the "received" page without the PIN ever being in an address, and an officer's logout button
 ends the login, so that the old cookie no longer opens a page."""
 
-import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from ops.run import LocalSystem, Ports
-from ops.seed import DEMO_PASSWORD
-from ops.smtp_capture import free_port
-
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
+from ops.run import LocalSystem
+from tests.browser import chromium, running_api, sign_in_page
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def live_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSystem]:
-    """The API alone on its own database with the demo organisation (Prefect off)."""
-    system = LocalSystem(
-        var_dir=tmp_path_factory.mktemp("security-browser"),
-        ports=Ports(api=free_port(), prefect=free_port(), smtp=free_port()),
-        extra_env={"KKM_PREFECT_ENABLED": "false"},
-    )
-    try:
-        system.prepare_database(demo=False)  # the organisation and the complaint categories
-        system.start_api()
+    """The API alone on its own database with the organisation and the complaint categories."""
+    with running_api(tmp_path_factory.mktemp("security-browser"), demo=False) as system:
         yield system
-    finally:
-        system.stop()
 
 
 @pytest.fixture
 def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("KKM_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"KKM_REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
-        pytest.skip(f"{CHROMIUM} not installed (bash ops/install_browser.sh)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def test_the_receipt_is_printed_without_the_pin_in_any_address(live_api, browser) -> None:
@@ -80,11 +55,7 @@ def test_the_receipt_is_printed_without_the_pin_in_any_address(live_api, browser
 def test_the_logout_button_ends_the_login(live_api, browser) -> None:
     base = live_api.api_url
     page = browser.new_page(locale="th-TH")  # type: ignore[attr-defined]
-    page.goto(f"{base}/pages/login")
-    page.fill("input[name=username]", "wichai")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/pages/inbox")
+    sign_in_page(page, base, "wichai")
     old = [c for c in page.context.cookies() if c["name"] == "kkm_token"]
     assert len(old) == 1
 

@@ -1,21 +1,17 @@
 """The officers' pages: sign in, the inbox, a step with its decision form, and a real browser
 deciding a demo memo on the running system."""
 
-import os
 import re
-from pathlib import Path
 
 import httpx
 import pytest
 from sqlmodel import Session, select
 
 from api.main import app
-from core.settings import PROJECT_ROOT
 from models.steps import Decision, StepStatus
 from ops.seed import DEMO_PASSWORD
-from tests.helpers import act, csrf_of, memo, open_step, sign_in, submit_memo
-
-CHROMIUM = "/usr/bin/chromium"
+from tests.browser import chromium, running_api, sign_in_page
+from tests.helpers import act, csrf_of, memo, open_step, screenshot_path, sign_in, submit_memo
 
 
 def test_login_bad_and_good(client, people):
@@ -212,80 +208,42 @@ def test_static_font_is_served(client):
 
 @pytest.fixture(scope="module")
 def live_system(tmp_path_factory):
-    from ops.run import LocalSystem, Ports
-    from ops.smtp_capture import free_port
-
-    system = LocalSystem(
-        var_dir=tmp_path_factory.mktemp("pages-system"),
-        ports=Ports(api=free_port(), prefect=free_port(), smtp=free_port()),
-        extra_env={"KKM_PREFECT_ENABLED": "false"},
-    )
-    try:
-        system.prepare_database(demo=True)
-        system.start_api()
+    with running_api(tmp_path_factory.mktemp("pages-system")) as system:
         yield system
-    finally:
-        system.stop()
 
 
 @pytest.mark.slow
 def test_browser_decides_the_demo_memo(live_system):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("KKM_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"KKM_REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
-        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
 
     subject = "ขออนุมัติจัดซื้อหลอดไฟถนนทดแทน 120 ดวง"  # the demo memo waiting for wichai
     base = live_system.api_url
-    shots = PROJECT_ROOT / "var" / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        try:
-            page = browser.new_page(viewport={"width": 1200, "height": 900}, locale="th-TH")
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1200, "height": 900}, locale="th-TH")
 
-            def login(username: str) -> None:
-                page.context.clear_cookies()
-                page.goto(f"{base}/pages/login")
-                page.fill("input[name=username]", username)
-                page.fill("input[name=password]", DEMO_PASSWORD)
-                page.click("button[type=submit]")
-                page.wait_for_url(f"{base}/pages/inbox")
+        def login(username: str) -> None:
+            page.context.clear_cookies()
+            sign_in_page(page, base, username)
 
-            login("wichai")
-            row = page.locator("table.inbox tr", has_text=subject)
-            assert row.count() == 1
-            page.evaluate("document.fonts.ready")
-            assert page.evaluate("document.fonts.check('16px Sarabun', 'ทดสอบ')")
-            page.screenshot(path=str(shots / "inbox.png"), full_page=True)
+        login("wichai")
+        row = page.locator("table.inbox tr", has_text=subject)
+        assert row.count() == 1
+        page.evaluate("document.fonts.ready")
+        assert page.evaluate("document.fonts.check('16px Sarabun', 'ทดสอบ')")
+        page.screenshot(path=screenshot_path("inbox.png"), full_page=True)
 
-            row.locator("a", has_text=subject).click()
-            page.wait_for_selector("#decision-form")
-            assert page.locator("#return_to").is_disabled()
-            page.get_by_label("เห็นชอบ/อนุมัติ").check()
-            page.fill("textarea[name=comment]", "เห็นควรอนุมัติ (ทดสอบผ่านเบราว์เซอร์)")
-            page.screenshot(path=str(shots / "step.png"), full_page=True)
-            page.click("#decision-form button[type=submit]")
-            page.wait_for_url(re.compile(r".*/pages/inbox\?flash=.*"))
-            assert "บันทึกผลการพิจารณา" in page.locator(".alert.success").inner_text()
-            assert page.locator("table.inbox tr", has_text=subject).count() == 0
+        row.locator("a", has_text=subject).click()
+        page.wait_for_selector("#decision-form")
+        assert page.locator("#return_to").is_disabled()
+        page.get_by_label("เห็นชอบ/อนุมัติ").check()
+        page.fill("textarea[name=comment]", "เห็นควรอนุมัติ (ทดสอบผ่านเบราว์เซอร์)")
+        page.screenshot(path=screenshot_path("step.png"), full_page=True)
+        page.click("#decision-form button[type=submit]")
+        page.wait_for_url(re.compile(r".*/pages/inbox\?flash=.*"))
+        assert "บันทึกผลการพิจารณา" in page.locator(".alert.success").inner_text()
+        assert page.locator("table.inbox tr", has_text=subject).count() == 0
 
-            login("malee")
-            assert page.locator("table.inbox tr", has_text=subject).count() == 1
-            page.screenshot(path=str(shots / "inbox-malee.png"), full_page=True)
-        finally:
-            browser.close()
+        login("malee")
+        assert page.locator("table.inbox tr", has_text=subject).count() == 1
+        page.screenshot(path=screenshot_path("inbox-malee.png"), full_page=True)
     # The font files the page asked for were served by the API itself.
     assert httpx.get(f"{base}/static/fonts/sarabun-thai-700-normal.woff2").status_code == 200

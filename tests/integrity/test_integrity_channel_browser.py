@@ -4,19 +4,15 @@ keeps the receipt code, follows the report; a named officer opens it (stating th
 asks a question; the citizen reads it and answers. Screenshots in the test's folder and
 /tmp/shots/integrity-*.png."""
 
-import os
 import shutil
 import sys
 from pathlib import Path
 
 import pytest
 
-from ops.seed import DEMO_PASSWORD
+from tests.browser import chromium, running_api, sign_in_page
 from tests.helpers import SCREENSHOTS as SHOTS
 
-CHROMIUM = "/usr/bin/chromium"
-
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 PASSPHRASE = "ข้าวเหนียวส้มตำ-2569"
 START_HANDLING = (
     "from core.db import get_engine, in_transaction;"
@@ -27,29 +23,13 @@ START_HANDLING = (
 
 @pytest.fixture(scope="module")
 def live_api(tmp_path_factory):
-    from ops.run import LocalSystem, Ports
-    from ops.smtp_capture import free_port
-
-    system = LocalSystem(
-        var_dir=tmp_path_factory.mktemp("integrity-pages-system"),
-        ports=Ports(api=free_port(), prefect=free_port(), smtp=free_port()),
-        extra_env={"KKM_PREFECT_ENABLED": "false"},
-    )
-    try:
-        system.prepare_database(demo=False)
-        system.start_api()
+    with running_api(tmp_path_factory.mktemp("integrity-pages-system"), demo=False) as system:
         yield system
-    finally:
-        system.stop()
 
 
 @pytest.mark.slow
 def test_browser_a_citizen_reports_and_follows_and_an_officer_asks(live_api, tmp_path):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("KKM_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"KKM_REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
-        pytest.skip(f"{CHROMIUM} not installed (bash ops/install_browser.sh)")
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     base = live_api.api_url
     shots: list[Path] = []
@@ -59,8 +39,7 @@ def test_browser_a_citizen_reports_and_follows_and_an_officer_asks(live_api, tmp
         page.screenshot(path=str(path), full_page=True)
         shots.append(path)
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+    with chromium() as browser:
         phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="th-TH")
         citizen = phone.new_page()
         errors: list[str] = []
@@ -84,10 +63,7 @@ def test_browser_a_citizen_reports_and_follows_and_an_officer_asks(live_api, tmp
         live_api.run([sys.executable, "-c", START_HANDLING])
 
         officer = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-        officer.goto(f"{base}/pages/login")
-        officer.fill("input[name=username]", "prapai")
-        officer.fill("input[name=password]", DEMO_PASSWORD)
-        officer.get_by_role("button", name="เข้าสู่ระบบ").click()
+        sign_in_page(officer, base, "prapai")
         officer.goto(f"{base}/pages/integrity")
         expect(officer.locator("table.list")).not_to_contain_text("แผงลอย")  # no content listed
         officer.locator("table.list a").first.click()

@@ -7,7 +7,6 @@ no script; a stored photo, even a JPEG followed by HTML, is only ever an image."
 
 import base64
 import hashlib
-import os
 import re
 import threading
 import time
@@ -26,6 +25,7 @@ from api import middleware
 from api.middleware import CSP, DOCUMENT_CSP
 from models.people import User
 from ops.smtp_capture import free_port
+from tests.browser import chromium
 from tests.complaints.test_complaints import JPEG, form
 from tests.helpers import login, submit_memo
 
@@ -36,7 +36,6 @@ SECURITY = {
     "referrer-policy": "no-referrer",
 }
 PROJECT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
 
 
 def assert_secure(r: Any, csp: str = CSP) -> None:
@@ -284,45 +283,34 @@ def test_no_page_breaks_the_policy_in_a_browser(
     """Chromium reports every blocked script, style or handler (``securitypolicyviolation``):
     none on the sign-in page, the inbox, a step whose form enables "return to" by script
     (static/step.js, which must run), and the citizens' pages."""
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("KKM_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"KKM_REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
-        pytest.skip(f"{CHROMIUM} not installed (bash ops/install_browser.sh)")
-    from playwright.sync_api import sync_playwright
 
     submit_memo(engine, seeded["somchai"])
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+    with chromium() as browser:
+        page = browser.new_page()
+        page.add_init_script(
+            "window.__violations = [];"
+            "document.addEventListener('securitypolicyviolation', e =>"
+            " window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"
         )
-        try:
-            page = browser.new_page()
-            page.add_init_script(
-                "window.__violations = [];"
-                "document.addEventListener('securitypolicyviolation', e =>"
-                " window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"
-            )
-            seen: dict[str, list[str]] = {}
+        seen: dict[str, list[str]] = {}
 
-            def visit(url: str) -> None:
-                page.goto(url)
-                page.wait_for_load_state("load")
-                seen[url] = page.evaluate("window.__violations")
+        def visit(url: str) -> None:
+            page.goto(url)
+            page.wait_for_load_state("load")
+            seen[url] = page.evaluate("window.__violations")
 
-            for path in ("/pages/login", "/complaints/new", "/complaints/track"):
-                visit(server + path)
-            page.goto(server + "/pages/login")
-            page.fill("input[name=username]", "wichai")
-            page.fill("input[name=password]", "demo1234")
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{server}/pages/inbox")
-            seen["inbox"] = page.evaluate("window.__violations")
-            page.locator("table.inbox a").first.click()
-            page.wait_for_selector("#decision-form")
-            seen["step"] = page.evaluate("window.__violations")
-            assert page.locator("#return_to").is_disabled()  # static/step.js ran
-            page.locator("input[name=outcome][value=return]").check()
-            assert page.locator("#return_to").is_enabled()
-        finally:
-            browser.close()
+        for path in ("/pages/login", "/complaints/new", "/complaints/track"):
+            visit(server + path)
+        page.goto(server + "/pages/login")
+        page.fill("input[name=username]", "wichai")
+        page.fill("input[name=password]", "demo1234")
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{server}/pages/inbox")
+        seen["inbox"] = page.evaluate("window.__violations")
+        page.locator("table.inbox a").first.click()
+        page.wait_for_selector("#decision-form")
+        seen["step"] = page.evaluate("window.__violations")
+        assert page.locator("#return_to").is_disabled()  # static/step.js ran
+        page.locator("input[name=outcome][value=return]").check()
+        assert page.locator("#return_to").is_enabled()
     assert all(v == [] for v in seen.values()), seen

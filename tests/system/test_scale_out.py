@@ -10,8 +10,8 @@ import httpx
 import psycopg
 import pytest
 
-from ops.run import LocalSystem, Ports
-from ops.smtp_capture import free_port
+from ops.run import LocalSystem
+from tests.browser import free_ports
 from tests.system.test_system import Officer, completed, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -36,7 +36,7 @@ def scaled(tmp_path_factory):
     fresh_database(admin, "kkm_scale_prefect")
     system = LocalSystem(
         var_dir=tmp_path_factory.mktemp("scaled"),
-        ports=Ports(api=free_port(), prefect=free_port(), smtp=free_port()),
+        ports=free_ports(),
         database_url=f"postgresql+psycopg://{host}/kkm_scale_app",
         prefect_database_url=f"postgresql+asyncpg://{host}/kkm_scale_prefect",
         workers=2,
