@@ -109,7 +109,7 @@ def overview(session: Session, round_id: int) -> dict[str, Any]:
 
 @router.get("/rounds/{round_id}/renewal", summary="พี่เลี้ยง รายงาน และการพิจารณาต่อทุน")
 def get_renewal(round_id: int, user: CurrentUser, session: SessionDep) -> dict[str, Any]:
-    readable_round(session, user, round_id)
+    renewal.require_scholarship(readable_round(session, user, round_id))
     return overview(session, round_id)
 
 
@@ -188,6 +188,7 @@ def renewal_page(
 ) -> Response:
     try:
         screening_round = readable_round(session, user, round_id)
+        renewal.require_scholarship(screening_round)
     except DomainError as exc:
         return error_page(request, exc, user=user, session=session, settings=settings)
     data = overview(session, round_id)

@@ -43,13 +43,18 @@ def _user(session: Session, user_id: int) -> User:
     return user
 
 
+def require_scholarship(screening_round: ScreeningRound) -> None:
+    """Mentors and renewal belong to the scholarship programme; other rounds have neither."""
+    if screening_round.programme != Programme.scholarship:
+        raise Conflict("พี่เลี้ยงและการต่อทุนใช้กับโครงการทุนการศึกษาเท่านั้น")
+
+
 def _recipient(session: Session, candidate_id: int) -> tuple[Candidate, ScreeningRound]:
     candidate = session.get(Candidate, candidate_id)
     if candidate is None:
         raise NotFound("ไม่พบผู้รับทุนรายนี้")
     screening_round = get_round(session, candidate.round_id)
-    if screening_round.programme != Programme.scholarship:
-        raise Conflict("พี่เลี้ยงและการต่อทุนใช้กับโครงการทุนการศึกษาเท่านั้น")
+    require_scholarship(screening_round)
     if candidate.state != CandidateState.certified:
         raise Conflict("ผู้ได้รับการเสนอชื่อรายนี้ไม่ได้เป็นผู้รับทุนที่ได้รับการรับรอง")
     return candidate, screening_round

@@ -264,3 +264,13 @@ def test_renewal_through_the_pages(client: TestClient, engine: Engine, awarded) 
         messages.append("มีมติรับรองผลการพิจารณาต่อทุนแล้ว" in shown)
     assert messages[-1] and not messages[0]
     assert "ไม่ต่อทุน: ผลการเรียนต่ำกว่าเกณฑ์" in shown and "ผู้สมัครรอบถัดไป #" in shown
+
+
+def test_a_welfare_round_has_no_renewal_page(client: TestClient, engine: Engine, awarded) -> None:
+    round_id, _, users = awarded
+    welfare = open_round(engine, users["sunee"], title="คัดกรองผู้รับโอกาส")
+    sign_in(client, "sunee")
+    assert "พี่เลี้ยงและการต่อทุน</a>" in client.get(f"/pages/screening/rounds/{round_id}").text
+    assert "พี่เลี้ยงและการต่อทุน</a>" not in client.get(f"/pages/screening/rounds/{welfare.id}").text
+    page = client.get(f"/pages/screening/rounds/{welfare.id}/renewal")
+    assert page.status_code == 409 and "ใช้กับโครงการทุนการศึกษาเท่านั้น" in page.text
