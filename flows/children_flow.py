@@ -15,11 +15,11 @@ from domain.children.states import (
     MEDICAL_STEP,
     PLAN_STEP,
 )
-from flows.common import follow_case, follow_stage
+from flows.common import CASE_FLOW_RETRIES, follow_case, follow_stage
 from models.children import ChildCase
 
 
-@flow(name="child-care", log_prints=True)
+@flow(name="child-care", log_prints=True, **CASE_FLOW_RETRIES)
 async def child_care(case_id: int) -> str:
     """Follow case ``case_id`` until it is closed, suspended (no process held) while the
     health staff, the core person and the teachers work."""

@@ -3,14 +3,19 @@ the database again (it already holds the decision) and wait on the next step, un
 
 A workflow's flow names its stages in order with ``follow_stage`` (the kinds of step each
 stage waits on); a resumed run starts again from the top, and a stage with no open step of
-its kinds passes at once, so the run always suspends where the database says the case is."""
+its kinds passes at once, so the run always suspends where the database says the case is.
+
+The reads and the mail here are plain functions, not Prefect tasks: a case flow runs them
+again on every resume, and each task run cost Prefect's server and database a task run, its
+states and their events (about half of a run's cost in a burst, benchmarks/NOTES.md B4'). A
+case flow that fails is retried whole (``CASE_FLOW_RETRIES``): everything it does is safe to
+repeat, and the reconcile sweep restarts it if the retries run out."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from anyio import to_thread
-from prefect import get_run_logger, task
-from prefect.cache_policies import NO_CACHE
+from prefect import get_run_logger
 from prefect.flow_runs import suspend_flow_run
 from sqlmodel import Session
 
@@ -20,6 +25,9 @@ from core.db import get_engine
 from core.settings import get_settings
 from domain.engine.registry import form_class
 from domain.engine.steps import open_steps_of_case
+
+CASE_FLOW_RETRIES = {"retries": 3, "retry_delay_seconds": 5}
+"""For ``@flow(**CASE_FLOW_RETRIES)`` on every case flow."""
 
 
 @dataclass(frozen=True)
@@ -36,7 +44,6 @@ def _first_open_step(case_type: str, case_id: int, kinds: frozenset[str] | None)
     return Waiting(steps[0].key, steps[0].form, steps[0].title) if steps else None
 
 
-@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=2)
 async def awaited_step(
     case_type: str, case_id: int, kinds: frozenset[str] | None = None
 ) -> Waiting | None:
@@ -45,7 +52,6 @@ async def awaited_step(
     return await to_thread.run_sync(_first_open_step, case_type, case_id, kinds)
 
 
-@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=5)
 async def deliver_case_mail(case_type: str, case_id: int) -> int:
     """Send the case's queued mail and LINE pushes; the outboxes make a repeat harmless."""
     report = await deliver_outbox(get_engine(), get_settings(), case=(case_type, case_id))

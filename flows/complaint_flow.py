@@ -12,17 +12,16 @@ from core.settings import get_settings
 from domain.complaints import service
 from domain.complaints.report import REPORT_CASE_TYPE, previous_month
 from domain.complaints.states import CASE_TYPE
-from flows.common import deliver_case_mail, follow_case, follow_stage
+from flows.common import CASE_FLOW_RETRIES, deliver_case_mail, follow_case, follow_stage
 
 
-@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=2)
 async def complete_complaint_intake(complaint_id: int) -> bool:
     """The rest of intake after the API stored the complaint: the duplicate search, the
     centre's jurisdiction check opened, the receipt mail (a no-op if already done)."""
     return await to_thread.run_sync(service.complete_intake_of, get_engine(), complaint_id)
 
 
-@flow(name="complaint-handling", log_prints=True)
+@flow(name="complaint-handling", log_prints=True, **CASE_FLOW_RETRIES)
 async def complaint_handling(complaint_id: int) -> str:
     """Follow complaint ``complaint_id`` through its stages, suspended while people decide
     (DOMAIN.md §5). Each stage waits on its kinds of step; the database decides which."""

@@ -26,6 +26,7 @@ import prefect.flow_engine
 import prefect.results
 from prefect.client.orchestration import PrefectClient
 from prefect.client.schemas.objects import FlowRun, WorkPool
+from prefect.client.schemas.responses import WorkerFlowRunResponse
 from prefect.exceptions import Pause
 from prefect.flow_engine import run_flow_async
 from prefect.flows import load_flow_from_flow_run
@@ -39,6 +40,8 @@ from prefect.workers.base import (
 from adapters.prefect_client import share_tls_contexts
 
 WORKER_TYPE = "kkm-inprocess"
+RESUMING = "Resuming"
+"""The name Prefect's server gives the Scheduled state of a suspended run it resumes."""
 
 
 class InProcessConfiguration(BaseJobConfiguration):
@@ -87,6 +90,14 @@ class InProcessWorker(BaseWorker[BaseJobConfiguration, BaseVariables, InProcessR
                 flow_run, ignore_storage=True
             )
         return self._flows[flow_run.deployment_id]
+
+    async def _get_scheduled_flow_runs(self) -> list[WorkerFlowRunResponse]:
+        """Prefect's scheduled runs, resumed ones first. Prefect hands them out by scheduled
+        time, so a decision's resume (scheduled when it was made) waited behind every new
+        case of a burst; a person is waiting on the resume, nobody yet on a new case's first
+        suspend. The order among resumes, and among new runs, stays Prefect's."""
+        runs = await super()._get_scheduled_flow_runs()
+        return sorted(runs, key=lambda entry: entry.flow_run.state_name != RESUMING)
 
     async def run(
         self,

@@ -7,11 +7,11 @@ from sqlmodel import Session
 
 from core.db import get_engine
 from domain.integrity.rules import ASSESS_STEP, CASE_TYPE, DECIDE_STEP
-from flows.common import follow_case, follow_stage
+from flows.common import CASE_FLOW_RETRIES, follow_case, follow_stage
 from models.integrity import IntegrityReport
 
 
-@flow(name="integrity-report", log_prints=True)
+@flow(name="integrity-report", log_prints=True, **CASE_FLOW_RETRIES)
 async def integrity_report(report_id: int) -> str:
     """Follow report ``report_id`` until it is decided or not accepted, suspended (no process
     held) while the officers work."""

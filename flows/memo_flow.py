@@ -6,11 +6,11 @@ from sqlmodel import Session
 from core.db import get_engine
 from domain.engine.chains import LEVEL_STEP, REVISION_STEP
 from domain.memo.rules import CASE_TYPE
-from flows.common import follow_case, follow_stage
+from flows.common import CASE_FLOW_RETRIES, follow_case, follow_stage
 from models.memo import Memo
 
 
-@flow(name="memo-approval", log_prints=True)
+@flow(name="memo-approval", log_prints=True, **CASE_FLOW_RETRIES)
 async def memo_approval(memo_id: int) -> str:
     """Follow memo ``memo_id`` up its chain (config/chains.toml), suspended while each level
     decides; a send-back to the author waits on the revision, then climbs again."""

@@ -33,7 +33,7 @@ from domain.pdca import act_service, rounds, rounds_service
 from domain.pdca.act_kinds import ACT_STEP_KINDS
 from domain.pdca.consolidate_rules import REPORT_KINDS
 from domain.pdca.rules import CASE_TYPE, ENACC_STEP
-from flows.common import deliver_case_mail, follow_case, follow_stage
+from flows.common import CASE_FLOW_RETRIES, deliver_case_mail, follow_case, follow_stage
 from models.pdca import Plan
 from models.pdca_round import DivisionReport, ReportingRound, ReportStatus
 from models.people import Division
@@ -41,7 +41,7 @@ from models.people import Division
 # --------------------------------------------------------------------------- Plan
 
 
-@flow(name="pdca-plan-approval", log_prints=True)
+@flow(name="pdca-plan-approval", log_prints=True, **CASE_FLOW_RETRIES)
 async def pdca_plan_approval(plan_id: int) -> str:
     """Follow plan ``plan_id`` from its submission to its record in E-PlanNACC, suspended (no
     process held) while each level decides."""
@@ -134,7 +134,7 @@ async def follow_divisions(round_id: int) -> None:
 # --------------------------------------------------------------------------- Do → Check → Act
 
 
-@flow(name="pdca-round", log_prints=True)
+@flow(name="pdca-round", log_prints=True, **CASE_FLOW_RETRIES)
 async def pdca_round(round_id: int) -> str:
     """Follow reporting round ``round_id`` from its opening through the divisions' reports
     (Do), the consolidated report (Check) and the carry-over decisions (Act)."""

@@ -25,7 +25,7 @@ from domain.screening.reconcile import (
 )
 from domain.screening.rounds import get_round
 from domain.screening.states import CASE_TYPE
-from flows.common import deliver_case_mail, follow_case, follow_stage
+from flows.common import CASE_FLOW_RETRIES, deliver_case_mail, follow_case, follow_stage
 from models.screening import RoundStatus
 
 SETTLING = {RoundStatus.reconciling, RoundStatus.certifying}
@@ -95,7 +95,7 @@ async def enter_follow_up(round_id: int) -> str:
     )
 
 
-@flow(name="screening-round", log_prints=True)
+@flow(name="screening-round", log_prints=True, **CASE_FLOW_RETRIES)
 async def screening_round(round_id: int) -> str:
     """Follow round ``round_id`` from the close of its nominations (the coordinator's
     ``start_assessment`` asks for this run) to the start of its follow-up."""

@@ -464,7 +464,7 @@ def test_the_flows_deliver_pushes(
         monkeypatch.setattr(module, "get_settings", lambda: here)
     row = register_by_line(client, engine)
     decide(client, "nipa", row.id, "screen", action="route")
-    assert asyncio.run(flows.common.deliver_case_mail.fn("complaint", row.id)) == 1
+    assert asyncio.run(flows.common.deliver_case_mail("complaint", row.id)) == 1
     assert len(line_api.pushes) == 1
     decide(client, "chatchai", row.id, "receipt", outcome="receive")
     decide(
