@@ -48,6 +48,13 @@ class SyncReport:
     """Runs still on their way to a suspend: they may suspend on a step decided meanwhile."""
 
 
+@dataclass(frozen=True)
+class CaseFacts:
+    finished: bool
+    resume_with: dict[str, Any] | None
+    """The input to resume the case's paused run with (its awaited step closed), else None."""
+
+
 def resume_input(session: Session, step: HumanStep) -> dict[str, Any]:
     """The closed step's decision in the shape of its form, for Prefect's run input."""
     decisions = decisions_of_step(session, step_id=step.id)  # type: ignore[arg-type]
@@ -174,19 +181,34 @@ class Orchestrator:
         with self._reading() as session:
             return list(session.exec(select(CaseRun).where(CaseRun.finished == False)))  # noqa: E712
 
-    def _is_finished(self, run: CaseRun) -> bool:
+    def _facts(self, pairs: list[tuple[CaseRun, FlowRun | None]]) -> list[CaseFacts]:
+        """What the database says of each case beside its flow run, read in one session (a
+        session and a thread per case made the sweep over 10,000 held cases minutes long,
+        B4' in benchmarks/NOTES.md)."""
         with self._reading() as session:
-            return workflow_for(run.case_type).is_finished(session, run.case_id)
+            facts = []
+            for run, flow_run in pairs:
+                finished = workflow_for(run.case_type).is_finished(session, run.case_id)
+                state = flow_run.state if flow_run else None
+                run_input = None
+                if state is not None and state.type == StateType.PAUSED:
+                    run_input = self._input_for_paused(
+                        session, state.state_details.pause_key, finished
+                    )
+                facts.append(CaseFacts(finished, run_input))
+            return facts
 
-    def _input_for_paused(self, key: str | None, finished: bool) -> dict[str, Any] | None:
+    @staticmethod
+    def _input_for_paused(
+        session: Session, key: str | None, finished: bool
+    ) -> dict[str, Any] | None:
         """What to resume a run paused on ``key`` with; None while people still decide."""
-        with self._reading() as session:
-            step = session.exec(select(HumanStep).where(HumanStep.key == key)).first()
-            if step is not None and step.status == StepStatus.decided:
-                return resume_input(session, step)
-            if finished or (step is not None and step.status == StepStatus.cancelled):
-                return WITHDRAWN_INPUT
-            return None
+        step = session.exec(select(HumanStep).where(HumanStep.key == key)).first()
+        if step is not None and step.status == StepStatus.decided:
+            return resume_input(session, step)
+        if finished or (step is not None and step.status == StepStatus.cancelled):
+            return WITHDRAWN_INPUT
+        return None
 
     async def sync_case(self, case_type: str, case_id: int) -> SyncReport:
         """Bring one case's flow run in line with the database (after a decision)."""
@@ -201,7 +223,8 @@ class Orchestrator:
                     flow_run = await client.read_flow_run(UUID(run.flow_run_id))
                 except ObjectNotFound:
                     flow_run = None
-            await self._sync(client, run, flow_run, report)
+            [facts] = await to_thread.run_sync(self._facts, [(run, flow_run)])
+            await self._sync(client, run, flow_run, facts, report)
         return report
 
     async def reconcile(self, *, batch: int = 200) -> SyncReport:
@@ -220,19 +243,27 @@ class Orchestrator:
                         sort=FlowRunSort.ID_DESC,
                     )
                     known = {str(fr.id): fr for fr in flow_runs}
-                for run in chunk:
-                    flow_run = known.get(run.flow_run_id) if run.flow_run_id else None
+                pairs = [
+                    (run, known.get(run.flow_run_id) if run.flow_run_id else None) for run in chunk
+                ]
+                facts = await to_thread.run_sync(self._facts, pairs)
+                for (run, flow_run), case in zip(pairs, facts, strict=True):
                     try:
-                        await self._sync(client, run, flow_run, report)
+                        await self._sync(client, run, flow_run, case, report)
                     except Exception:  # one broken case must not stop the sweep
                         log.exception("reconcile %s-%s failed", run.case_type, run.case_id)
         return report
 
     async def _sync(
-        self, client: PrefectClient, run: CaseRun, flow_run: FlowRun | None, report: SyncReport
+        self,
+        client: PrefectClient,
+        run: CaseRun,
+        flow_run: FlowRun | None,
+        facts: CaseFacts,
+        report: SyncReport,
     ) -> None:
         label = f"{run.case_type}-{run.case_id}"
-        finished = await to_thread.run_sync(self._is_finished, run)
+        finished, run_input = facts.finished, facts.resume_with
         state = flow_run.state if flow_run else None
         if state is None:
             if not finished:
@@ -256,9 +287,6 @@ class Orchestrator:
             report.repaired.append(label)
             return
         if state.type == StateType.PAUSED:
-            run_input = await to_thread.run_sync(
-                self._input_for_paused, state.state_details.pause_key, finished
-            )
             if run_input is not None:
                 result = await client.resume_flow_run(flow_run.id, run_input=run_input)
                 if result.status.value == "ACCEPT":
