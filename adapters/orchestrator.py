@@ -30,6 +30,10 @@ log = logging.getLogger(__name__)
 BULK_CREATE_LIMIT = 100
 """Flow runs Prefect creates in one request (its ``/create_flow_run/bulk`` limit)."""
 LOST = {StateType.CANCELLED, StateType.CRASHED, StateType.FAILED, StateType.CANCELLING}
+NEW_CASE_GRACE = timedelta(minutes=2)
+"""A new case's run is the API's to start, in bulk once intake pauses; the sweep starts it
+only if it is still missing this long after it was asked for. Starting them one by one
+meanwhile, every minute, doubled the work after a burst (B4' in benchmarks/NOTES.md)."""
 STALE_RUNNING = timedelta(minutes=15)
 """A run RUNNING this long without a state change lost its process (a killed worker)."""
 
@@ -231,6 +235,7 @@ class Orchestrator:
         """Sweep every unfinished case: the repair for lost runs and missed resumes."""
         report = SyncReport()
         runs = await to_thread.run_sync(self._unfinished_runs)
+        missing: list[tuple[str, int]] = []
         async with prefect_client() as client:
             for i in range(0, len(runs), batch):
                 chunk = runs[i : i + batch]
@@ -248,10 +253,16 @@ class Orchestrator:
                 ]
                 facts = await to_thread.run_sync(self._facts, pairs)
                 for (run, flow_run), case in zip(pairs, facts, strict=True):
+                    if not run.flow_run_id:
+                        if not case.finished and run.updated_at < utcnow() - NEW_CASE_GRACE:
+                            missing.append((run.case_type, run.case_id))
+                        continue
                     try:
                         await self._sync(client, run, flow_run, case, report)
                     except Exception:  # one broken case must not stop the sweep
                         log.exception("reconcile %s-%s failed", run.case_type, run.case_id)
+        if missing:  # in bulk, as the API starts them
+            report.started += (await self.start_new_cases(missing)).started
         return report
 
     async def _sync(

@@ -10,7 +10,14 @@ database of ``KKM_BENCH_POSTGRES``'s server). Besides the wall time, the CPU tim
 the system's processes (and the PostgreSQL server's backends, when used) spent from the first
 answer to the catch-up, divided by the number of complaints: where the machine time goes.
 
-    python -m benchmarks.b4y_catchup [--postgres] [--complaints 1260] [--env KEY=VALUE ...]
+Beside it, the alternative design (``--design batch-intake``): the same bursts into a system
+whose case runs do not move (no workers), then one batch completes every waiting intake as a
+run per burst would (the ``reconcile-flows`` sweep's intake code, in this process); timed until
+every complaint is in the centre's inbox, the figure a person waiting on a burst sees. Each
+complaint's own run would start at its first decision, so no run is built in the burst.
+
+    python -m benchmarks.b4y_catchup [--postgres] [--complaints 1260] [--design batch-intake]
+        [--env KEY=VALUE ...]
 """
 
 import argparse
