@@ -186,33 +186,61 @@ class Orchestrator:
             return list(session.exec(select(CaseRun).where(CaseRun.finished == False)))  # noqa: E712
 
     def _facts(self, pairs: list[tuple[CaseRun, FlowRun | None]]) -> list[CaseFacts]:
-        """What the database says of each case beside its flow run, read in one session (a
-        session and a thread per case made the sweep over 10,000 held cases minutes long,
-        B4' in benchmarks/NOTES.md)."""
+        """What the database says of each case beside its flow run, read in one session, the
+        awaited steps in one query (a session, a thread and a query per case made the sweep
+        over 10,000 held cases minutes long, B4' in benchmarks/NOTES.md)."""
+        paused_on = {
+            run.id: flow_run.state.state_details.pause_key
+            for run, flow_run in pairs
+            if flow_run and flow_run.state and flow_run.state.type == StateType.PAUSED
+        }
         with self._reading() as session:
+            keys = [key for key in paused_on.values() if key]
+            steps = {
+                step.key: step
+                for step in session.exec(select(HumanStep).where(col(HumanStep.key).in_(keys)))
+            }
+            done: dict[str, set[int]] = {}
+            for case_type in {run.case_type for run, _ in pairs}:
+                finished_among = workflow_for(case_type).finished_among
+                if finished_among is not None:
+                    ids = [run.case_id for run, _ in pairs if run.case_type == case_type]
+                    done[case_type] = finished_among(session, ids)
             facts = []
-            for run, flow_run in pairs:
-                finished = workflow_for(run.case_type).is_finished(session, run.case_id)
-                state = flow_run.state if flow_run else None
+            for run, _ in pairs:
+                if run.case_type in done:
+                    finished = run.case_id in done[run.case_type]
+                else:
+                    finished = workflow_for(run.case_type).is_finished(session, run.case_id)
                 run_input = None
-                if state is not None and state.type == StateType.PAUSED:
-                    run_input = self._input_for_paused(
-                        session, state.state_details.pause_key, finished
-                    )
+                if run.id in paused_on:
+                    step = steps.get(paused_on[run.id] or "")
+                    run_input = self._input_for_paused(session, step, finished)
                 facts.append(CaseFacts(finished, run_input))
             return facts
 
     @staticmethod
     def _input_for_paused(
-        session: Session, key: str | None, finished: bool
+        session: Session, step: HumanStep | None, finished: bool
     ) -> dict[str, Any] | None:
-        """What to resume a run paused on ``key`` with; None while people still decide."""
-        step = session.exec(select(HumanStep).where(HumanStep.key == key)).first()
+        """What to resume a run paused on ``step`` with; None while people still decide."""
         if step is not None and step.status == StepStatus.decided:
             return resume_input(session, step)
         if finished or (step is not None and step.status == StepStatus.cancelled):
             return WITHDRAWN_INPUT
         return None
+
+    @staticmethod
+    async def _flow_runs_of(client: PrefectClient, chunk: list[CaseRun]) -> dict[str, FlowRun]:
+        ids = [UUID(r.flow_run_id) for r in chunk if r.flow_run_id]
+        if not ids:
+            return {}
+        flow_runs = await client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=ids)),
+            limit=len(ids),
+            sort=FlowRunSort.ID_DESC,
+        )
+        return {str(fr.id): fr for fr in flow_runs}
 
     async def sync_case(self, case_type: str, case_id: int) -> SyncReport:
         """Bring one case's flow run in line with the database (after a decision)."""
@@ -236,18 +264,16 @@ class Orchestrator:
         report = SyncReport()
         runs = await to_thread.run_sync(self._unfinished_runs)
         missing: list[tuple[str, int]] = []
+        chunks = [runs[i : i + batch] for i in range(0, len(runs), batch)]
         async with prefect_client() as client:
-            for i in range(0, len(runs), batch):
-                chunk = runs[i : i + batch]
-                ids = [UUID(r.flow_run_id) for r in chunk if r.flow_run_id]
-                known: dict[str, FlowRun] = {}
-                if ids:
-                    flow_runs = await client.read_flow_runs(
-                        flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=ids)),
-                        limit=len(ids),
-                        sort=FlowRunSort.ID_DESC,
-                    )
-                    known = {str(fr.id): fr for fr in flow_runs}
+            # The next chunk's runs are read from Prefect while this one's facts are read from
+            # the database: the two waits overlap.
+            reading: asyncio.Task[dict[str, FlowRun]] | None = None
+            for n, chunk in enumerate(chunks):
+                known = await (reading or self._flow_runs_of(client, chunk))
+                reading = None
+                if n + 1 < len(chunks):
+                    reading = asyncio.create_task(self._flow_runs_of(client, chunks[n + 1]))
                 pairs = [
                     (run, known.get(run.flow_run_id) if run.flow_run_id else None) for run in chunk
                 ]

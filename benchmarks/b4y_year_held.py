@@ -32,7 +32,7 @@ The measurements, with every run held:
 - UI run list: ``POST /api/flow_runs/filter`` with ``sort`` and ``limit`` as the UI's runs
   page asks, ``POST /api/flow_runs/paginate`` and ``/api/flow_runs/count``; the slowest.
 
-    python -m benchmarks.b4y_year_held --n 1000 [--postgres | --sqlite]
+    python -m benchmarks.b4y_year_held [--n 10000] [--postgres | --sqlite] [--build-timeout S]
 """
 
 import argparse
@@ -345,13 +345,19 @@ def rows(result: dict[str, Any]) -> list[Row]:
         ),
         Row(
             "B4'",
-            f"{n}: RSS of all system processes ({result['procs']})",
-            mib(rss)
-            + (f" (+ PostgreSQL PSS {mib(result['pg_pss_kib'])})" if result["postgres"] else ""),
-            "< 1.5 GB",
+            f"{n}: RSS of all system processes ({result['procs']}"
+            + (", and the PostgreSQL server's PSS" if result["postgres"] else "")
+            + ")",
+            mib(rss + result["pg_pss_kib"])
+            + (
+                f" ({mib(rss)} + PostgreSQL {mib(result['pg_pss_kib'])})"
+                if result["postgres"]
+                else ""
+            ),
+            "< 1.5 GB (1,536 MiB)",
             "-",
             "-",
-            rss * 1024 < GOALS["rss_bytes"],
+            (rss + result["pg_pss_kib"]) * 1024 < GOALS["rss_bytes"],
         ),
         Row(
             "B4'",
@@ -387,16 +393,18 @@ def rows(result: dict[str, Any]) -> list[Row]:
     ]
 
 
-def run(n: int = 1000) -> list[Row]:
+def run(n: int = 10_000, build_timeout: float = 3600) -> list[Row]:
+    """The issue's 10,000 on each database, each build cut at ``build_timeout`` (the rows then
+    say how many were held): up to an hour per database on a 2-core machine."""
     out: list[Row] = []
     for postgres in (True, False):
-        out += rows(measure(n, postgres=postgres))
+        out += rows(measure(n, postgres=postgres, build_timeout=build_timeout))
     return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--candidates", type=int, default=2900)
     parser.add_argument(
         "--build-timeout", type=float, default=3600, help="measure with what is held by then"

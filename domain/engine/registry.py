@@ -59,6 +59,9 @@ class Workflow:
     """Whether the case needs its flow no longer."""
     audience: Callable[[Session, int], Audience | None]
     """Who may read the case (None: no such case); see ``domain.engine.visibility``."""
+    finished_among: Callable[[Session, list[int]], set[int]] | None = None
+    """``is_finished`` for many cases at once, where a workflow holds many (the reconcile
+    sweep's); without it the sweep asks ``is_finished`` case by case."""
     forms: Mapping[str, type[DecisionForm]] = field(default_factory=dict)
     """The decision forms its steps name."""
     event_titles: Mapping[str, str] = field(default_factory=dict)

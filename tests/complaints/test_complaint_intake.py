@@ -191,3 +191,22 @@ def test_migration_marks_earlier_complaints_as_completed(tmp_path):
         waiting = select(Complaint).where(col(Complaint.intake_completed_at).is_(None))
         assert session.exec(waiting).all() == []
     engine.dispose()
+
+
+def test_finished_among_agrees_with_is_finished(engine, seeded):
+    """The reconcile sweep's batch answer is the same as asking case by case: intake still to
+    complete, waiting on the centre's check, withdrawn, and no such complaint."""
+    waiting_intake = receive(engine).complaint.id
+    checking = receive(engine).complaint.id
+    complete_intake_of(engine, checking)
+    withdrawn = receive(engine).complaint.id
+    with Session(engine, expire_on_commit=False) as session:
+        withdraw(session, complaint_id=withdrawn, reason="ผู้ร้องขอถอนเรื่อง")
+        session.commit()
+    complete_intake_of(engine, withdrawn)
+    ids = [waiting_intake, checking, withdrawn, 999_999]
+    with Session(engine) as session:
+        one_by_one = {i for i in ids if WORKFLOW.is_finished(session, i)}
+        assert WORKFLOW.finished_among is not None
+        assert WORKFLOW.finished_among(session, ids) == one_by_one
+    assert 999_999 in one_by_one and waiting_intake not in one_by_one and checking not in one_by_one
