@@ -259,8 +259,11 @@ class Orchestrator:
             await self._sync(client, run, flow_run, facts, report)
         return report
 
-    async def reconcile(self, *, batch: int = 200) -> SyncReport:
-        """Sweep every unfinished case: the repair for lost runs and missed resumes."""
+    async def reconcile(
+        self, *, batch: int = 200, new_case_grace: timedelta = NEW_CASE_GRACE
+    ) -> SyncReport:
+        """Sweep every unfinished case: the repair for lost runs and missed resumes. Runs
+        asked for less than ``new_case_grace`` ago are left to the API's bulk start."""
         report = SyncReport()
         runs = await to_thread.run_sync(self._unfinished_runs)
         missing: list[tuple[str, int]] = []
@@ -280,7 +283,7 @@ class Orchestrator:
                 facts = await to_thread.run_sync(self._facts, pairs)
                 for (run, flow_run), case in zip(pairs, facts, strict=True):
                     if not run.flow_run_id:
-                        if not case.finished and run.updated_at < utcnow() - NEW_CASE_GRACE:
+                        if not case.finished and run.updated_at <= utcnow() - new_case_grace:
                             missing.append((run.case_type, run.case_id))
                         continue
                     try:
