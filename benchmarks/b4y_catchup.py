@@ -34,7 +34,6 @@ from benchmarks.b1_intake import Counter, burst, describe, form
 from benchmarks.common import Row, log, new_system, process_tree, wait_for
 from core.db import make_engine
 from domain.complaints import service
-from domain.complaints.intake import waiting_intakes
 from models.complaint import Complaint
 
 PER_CASE = "run-per-case"
@@ -99,13 +98,8 @@ def complete_intakes(engine) -> None:
     """The alternative design's batch run: one run completes every waiting intake, each in its
     own short transaction, as the ``reconcile-flows`` sweep's first part does (run here, in the
     benchmark's process: one flow run's own cost, a few hundred ms, is left out)."""
-    while True:
-        with Session(engine) as session:
-            ids = waiting_intakes(session, older_than=timedelta(0), limit=500)
-        if not ids:
-            return
-        for complaint_id in ids:
-            service.complete_intake_of(engine, complaint_id)
+    while service.complete_waiting_intakes(engine, older_than=timedelta(0)):
+        pass
 
 
 def intakes_waiting(engine) -> int:

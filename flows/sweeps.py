@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from prefect import flow, get_run_logger
-from sqlmodel import Session
 
 from adapters.line_push import deliver_line_pushes
 from adapters.mail import deliver_outbox
@@ -12,7 +11,6 @@ from core.db import get_engine, in_transaction
 from core.settings import check_secret_key, get_settings
 from domain.children.referral_chase import sweep_referral_chase
 from domain.complaints import service
-from domain.complaints.intake import waiting_intakes
 from domain.engine import throttle
 from domain.engine.deadlines import sweep_deadlines
 from domain.integrity.chase import sweep_integrity_chase
@@ -60,9 +58,7 @@ async def reconcile_flows() -> dict[str, list[str] | int]:
     """Complete complaint intakes no flow has taken up yet, then start missing case runs,
     resume runs whose step was decided, restart lost runs."""
     check_secret_key(get_settings())
-    with Session(get_engine()) as session:  # a read: no writer's turn
-        waiting = waiting_intakes(session)
-    intakes = sum(service.complete_intake_of(get_engine(), i) for i in waiting)
+    intakes = service.complete_waiting_intakes(get_engine())
     report = await Orchestrator(get_engine()).reconcile()
     forgotten = throttle.forget_older_than(get_engine(), THROTTLE_MEMORY)
     get_run_logger().info(

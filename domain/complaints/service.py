@@ -18,6 +18,7 @@ from domain.complaints.intake import (
     complete_intake,
     receive_complaint,
     register_complaint,
+    waiting_intakes,
 )
 from domain.complaints.lookups import get_complaint, in_centre
 from domain.complaints.pin import check_pin
@@ -166,6 +167,16 @@ def complete_intake_of(engine: Engine, complaint_id: int) -> bool:
         return complaint is not None and complete_intake(session, complaint) is not None
 
     return in_transaction(engine, work)
+
+
+def complete_waiting_intakes(
+    engine: Engine, *, older_than: timedelta = timedelta(seconds=30), limit: int = 500
+) -> int:
+    """Complete up to ``limit`` intakes no flow has taken up (``waiting_intakes``), each in
+    its own short transaction; how many were completed. The reconcile sweep's first part."""
+    with Session(engine) as session:  # a read: no writers' turn
+        waiting = waiting_intakes(session, older_than=older_than, limit=limit)
+    return sum(complete_intake_of(engine, complaint_id) for complaint_id in waiting)
 
 
 @dataclass(frozen=True)
