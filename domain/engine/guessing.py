@@ -27,14 +27,13 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from core.db import in_transaction
 from core.settings import Settings, get_settings
 from domain.engine import throttle
 from domain.engine.throttle import Limit
 from domain.errors import TooManyRequests
-from models.throttle import Throttle
 
 UNKNOWN_CLIENT = "unknown"
 """The client key when the server does not know the caller's address."""
@@ -93,14 +92,10 @@ def admit(engine: Engine, limit: Limit, key: str, *, now: datetime) -> timedelta
     key = key[:200]
 
     def work(session: Session) -> timedelta | None:
-        row = session.exec(
-            select(Throttle)
-            .where(Throttle.scope == limit.scope, Throttle.key == key)
-            .with_for_update()
-        ).first()
-        if row is not None and row.blocked_until is not None and row.blocked_until > now:
+        row = throttle.locked_counter(session, limit, key, now=now)
+        if row.blocked_until is not None and row.blocked_until > now:
             return row.blocked_until - now
-        throttle.count_in(session, limit, key, now=now)  # the row stays locked: one at a time
+        throttle.count_locked(session, row, limit, now=now)  # still locked: one at a time
         return None
 
     return in_transaction(engine, work, attempts=8)

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, delete, select
 
-from core.db import in_transaction, utcnow
+from core.db import in_transaction, insert_ignoring_duplicates, utcnow
 from models.throttle import Throttle
 
 
@@ -67,13 +67,37 @@ def count_in(session: Session, limit: Limit, key: str, *, now: datetime | None =
     the count: for a plain rate limit checked before the caller's own writes (public intake),
     which then costs no transaction of its own."""
     now = now or utcnow()
-    row = session.exec(
+    return count_locked(session, locked_counter(session, limit, key, now=now), limit, now=now)
+
+
+def locked_counter(session: Session, limit: Limit, key: str, *, now: datetime) -> Throttle:
+    """``key``'s counter, created at zero if missing, locked until the caller commits. The row
+    is inserted (or found) before it is locked because ``SELECT … FOR UPDATE`` of a missing
+    row locks nothing: the first tries of a burst would each see "no counter", and one of
+    them could be let in after the others had already held the key back."""
+    insert_ignoring_duplicates(
+        session,
+        Throttle.__table__,  # type: ignore[arg-type]
+        {
+            "scope": limit.scope,
+            "key": _key(key),
+            "count": 0,
+            "window_started_at": now,
+            "blocked_until": None,
+            "updated_at": now,
+        },
+        unique=["scope", "key"],
+    )
+    return session.exec(
         select(Throttle)
         .where(Throttle.scope == limit.scope, Throttle.key == _key(key))
         .with_for_update()
-    ).first()
-    if row is None:
-        row = Throttle(scope=limit.scope, key=_key(key), count=0, window_started_at=now)
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def count_locked(session: Session, row: Throttle, limit: Limit, *, now: datetime) -> Throttle:
+    """Count one event on a counter the caller holds locked (``locked_counter``)."""
     if row.window_started_at <= now - limit.window:
         row.count, row.window_started_at, row.blocked_until = 0, now, None
     row.count += 1

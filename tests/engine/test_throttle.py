@@ -2,11 +2,15 @@
 back for a delay that doubles, never for the whole window; counts survive the caller's
 rollback and are shared through the database."""
 
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from domain.engine import throttle
+from domain.engine.guessing import admit
 from domain.engine.throttle import Limit
 
 T0 = datetime(2026, 11, 2, 3, 0, tzinfo=UTC)
@@ -55,3 +59,45 @@ def test_clear_and_forget(engine: Engine) -> None:
     throttle.count(engine, RATE, "old", now=T0)
     throttle.count(engine, RATE, "new", now=T0 + timedelta(days=2))
     assert throttle.forget_older_than(engine, timedelta(days=1), now=T0 + timedelta(days=2)) == 1
+
+
+def test_a_try_admitted_late_sees_the_hold_the_others_set(engine: Engine) -> None:
+    """The interleaving behind a rare CI failure on PostgreSQL, forced: one try has begun
+    (its first statement on the counter ran) when other tries of the burst arrive. Before,
+    that first statement was a locking read that found no counter and locked nothing, so the
+    others used up the free tries and set the hold meanwhile, and the late try was counted
+    and let in anyway: 3 tries in where 2 are free and 1 starts the delay. Now the first
+    statement creates or finds the counter and the others wait on it, whoever goes first."""
+    late, statements = threading.Event(), []
+    others: list[timedelta | None] = []
+
+    def burst() -> None:
+        others.extend(admit(engine, GUESS, "KKC-2569-000009", now=T0) for _ in range(3))
+
+    def between_statements(conn, cursor, statement: str, *args: object) -> None:  # type: ignore[no-untyped-def]
+        if threading.current_thread().name != "late-try" or "throttle" not in statement:
+            return
+        statements.append(statement)
+        if len(statements) == 2:  # the late try's first statement has run: let the burst in
+            racer = threading.Thread(target=burst)
+            racer.start()
+            racer.join(timeout=2)  # it waits on the late try's counter, or finishes first
+            late.set()
+
+    sa.event.listen(engine, "before_cursor_execute", between_statements)
+    try:
+        answer: list[timedelta | None] = []
+        worker = threading.Thread(
+            target=lambda: answer.append(admit(engine, GUESS, "KKC-2569-000009", now=T0)),
+            name="late-try",
+        )
+        worker.start()
+        worker.join(timeout=30)
+        assert late.is_set()
+        deadline = time.monotonic() + 30
+        while len(others) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", between_statements)
+    admitted = [wait for wait in answer + others if wait is None]
+    assert len(answer + others) == 4 and len(admitted) == 3  # 2 free, 1 starts the delay
