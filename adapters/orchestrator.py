@@ -57,6 +57,10 @@ class CaseFacts:
     finished: bool
     resume_with: dict[str, Any] | None
     """The input to resume the case's paused run with (its awaited step closed), else None."""
+    run_wanted: bool
+    """Whether the case wants a flow run started when it has none: while it is unfinished;
+    for a workflow with an intake run, not before its first decision (a case that never had
+    a run gets one once decided or finished, to deliver its mail and be marked finished)."""
 
 
 def resume_input(session: Session, step: HumanStep) -> dict[str, Any]:
@@ -72,6 +76,7 @@ class Orchestrator:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._deployment_ids: dict[str, UUID] = {}
+        self._intake_runs: dict[str, UUID] = {}
 
     async def _deployment_id(self, client: PrefectClient, name: str) -> UUID:
         if name not in self._deployment_ids:
@@ -162,6 +167,25 @@ class Orchestrator:
                         report.started.append(f"{run.case_type}-{run.case_id}")
         return report
 
+    async def start_intake(self, deployment: str) -> str | None:
+        """Start ``deployment``'s intake run (``Workflow.intake_deployment``), which completes
+        every new case waiting; None if the one started before has not begun running yet: it
+        will take these cases too. A run already running may have read its list: another."""
+        async with prefect_client() as client:
+            earlier = self._intake_runs.get(deployment)
+            if earlier is not None:
+                try:
+                    state = (await client.read_flow_run(earlier)).state
+                except ObjectNotFound:
+                    state = None
+                if state is not None and state.type in {StateType.SCHEDULED, StateType.PENDING}:
+                    return None
+            flow_run = await client.create_flow_run_from_deployment(
+                await self._deployment_id(client, deployment), tags=["intake"]
+            )
+        self._intake_runs[deployment] = flow_run.id
+        return str(flow_run.id)
+
     def _reading(self) -> Session:
         """A read-only session: reads do not take the writers' turn (SQLite) from decisions."""
         return Session(self.engine, expire_on_commit=False)
@@ -206,6 +230,7 @@ class Orchestrator:
                 if finished_among is not None:
                     ids = [run.case_id for run, _ in pairs if run.case_type == case_type]
                     done[case_type] = finished_among(session, ids)
+            undecided = self._awaiting_first_decision(session, [run for run, _ in pairs])
             facts = []
             for run, _ in pairs:
                 if run.case_type in done:
@@ -216,8 +241,40 @@ class Orchestrator:
                 if run.id in paused_on:
                     step = steps.get(paused_on[run.id] or "")
                     run_input = self._input_for_paused(session, step, finished)
-                facts.append(CaseFacts(finished, run_input))
+                if (run.case_type, run.case_id) in undecided:
+                    wanted = finished  # e.g. withdrawn before the centre looked at it
+                else:
+                    never_ran = not run.flow_run_id and self._deferred(run.case_type)
+                    wanted = not finished or never_ran
+                facts.append(CaseFacts(finished, run_input, wanted))
             return facts
+
+    @staticmethod
+    def _deferred(case_type: str) -> bool:
+        """Whether the case type's runs start at a case's first decision, not at intake."""
+        return workflow_for(case_type).intake_deployment is not None
+
+    def _awaiting_first_decision(
+        self, session: Session, runs: list[CaseRun]
+    ) -> set[tuple[str, int]]:
+        """The cases among ``runs`` whose run starts at their first decision and that have
+        none yet (one query per case type)."""
+        waiting: set[tuple[str, int]] = set()
+        for case_type in {r.case_type for r in runs if not r.flow_run_id}:
+            if not self._deferred(case_type):
+                continue
+            ids = [r.case_id for r in runs if r.case_type == case_type and not r.flow_run_id]
+            decided = set(
+                session.exec(
+                    select(HumanStep.case_id).where(
+                        HumanStep.case_type == case_type,
+                        col(HumanStep.case_id).in_(ids),
+                        HumanStep.status == StepStatus.decided,
+                    )
+                )
+            )
+            waiting |= {(case_type, i) for i in ids if i not in decided}
+        return waiting
 
     @staticmethod
     def _input_for_paused(
@@ -283,7 +340,7 @@ class Orchestrator:
                 facts = await to_thread.run_sync(self._facts, pairs)
                 for (run, flow_run), case in zip(pairs, facts, strict=True):
                     if not run.flow_run_id:
-                        if not case.finished and run.updated_at <= utcnow() - new_case_grace:
+                        if case.run_wanted and run.updated_at <= utcnow() - new_case_grace:
                             missing.append((run.case_type, run.case_id))
                         continue
                     try:
@@ -306,7 +363,7 @@ class Orchestrator:
         finished, run_input = facts.finished, facts.resume_with
         state = flow_run.state if flow_run else None
         if state is None:
-            if not finished:
+            if facts.run_wanted:
                 await self._start(client, run)
                 (report.repaired if run.flow_run_id else report.started).append(label)
             return
@@ -360,7 +417,8 @@ class CaseSyncQueue:
 
     New cases wait in a line of their own: their runs are started once new cases stop
     arriving for ``new_case_quiet`` seconds (or a case has waited ``new_case_max_wait``), in
-    bulk (``new_case_batch`` per request to Prefect, then ``new_case_interval``). A burst of
+    bulk (``new_case_batch`` per request to Prefect, then ``new_case_interval``); for a
+    workflow with an intake run (complaints), one such run for the batch instead. A burst of
     intakes is thus answered without the API and the Prefect server spending the machine on
     flow runs meanwhile (B1), decisions go first (B2, B3), and the reconcile sweep starts
     whatever is still waiting a minute later."""
@@ -450,6 +508,22 @@ class CaseSyncQueue:
             finally:
                 self._queue.task_done()
 
+    async def _start(self, keys: list[tuple[str, int]]) -> None:
+        """New cases' runs in bulk; for workflows with an intake run, that run once."""
+        intakes = {workflow_for(t).intake_deployment for t, _ in keys} - {None}
+        own_runs = [(t, i) for t, i in keys if workflow_for(t).intake_deployment is None]
+        try:
+            for deployment in sorted(intakes):  # type: ignore[type-var]
+                await self.orchestrator.start_intake(deployment)  # type: ignore[arg-type]
+            if own_runs:
+                await self.orchestrator.start_new_cases(own_runs)
+        except Exception:
+            log.warning(
+                "could not start %d new cases' runs now; the reconcile sweep will",
+                len(keys),
+                exc_info=True,
+            )
+
     async def _start_new_cases(self) -> None:
         """Once new cases pause, start every one waiting, in bulk (``new_case_batch`` at a
         time, then ``new_case_interval`` for the decisions' line)."""
@@ -467,14 +541,7 @@ class CaseSyncQueue:
                     batch.append(self._new_cases.get_nowait())
                 keys = [key for key, _ in batch]
                 self._pending_new.difference_update(keys)
-                try:
-                    await self.orchestrator.start_new_cases(keys)
-                except Exception:
-                    log.warning(
-                        "could not start %d new cases' runs now; the reconcile sweep will",
-                        len(keys),
-                        exc_info=True,
-                    )
+                await self._start(keys)
                 await asyncio.sleep(self.new_case_interval)
             finally:
                 for _ in batch:

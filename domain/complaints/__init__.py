@@ -69,6 +69,7 @@ WORKFLOW = Workflow(
     case_type=CASE_TYPE,
     title="เรื่องร้องเรียน",
     deployment="complaint-handling/complaint-handling",
+    intake_deployment="complaint-intake/complaint-intake",
     on_step_closed=on_step_closed,
     is_finished=is_finished,
     finished_among=finished_among,

@@ -141,10 +141,11 @@ def submit(
     client: str | None = None,
 ) -> Registered:
     """Take a complaint in from any channel. ``complete_now=False`` (Prefect runs) stores it
-    with its number and PIN only; the complaint's flow completes the intake, so a burst is
-    answered at the pace of storing alone. The form is checked before the write transaction,
-    which holds the writers' lock. A public channel's complaint is counted against the intake
-    limits first (``client``: the sender's IP address); officers' entry is not limited."""
+    with its number and PIN only; the ``complaint-intake`` run completes a burst's intakes
+    together, so a burst is answered at the pace of storing alone. The form is checked
+    before the write transaction, which holds the writers' lock. A public channel's
+    complaint is counted against the intake limits first (``client``: the sender's IP
+    address); officers' entry is not limited."""
     parsed = parse_complaint(data)
     limited = Channel(channel) not in OFFICER_CHANNELS
     contact = parsed.complainant
@@ -172,8 +173,9 @@ def complete_intake_of(engine: Engine, complaint_id: int) -> bool:
 def complete_waiting_intakes(
     engine: Engine, *, older_than: timedelta = timedelta(seconds=30), limit: int = 500
 ) -> int:
-    """Complete up to ``limit`` intakes no flow has taken up (``waiting_intakes``), each in
-    its own short transaction; how many were completed. The reconcile sweep's first part."""
+    """Complete up to ``limit`` waiting intakes (``waiting_intakes``), each in its own short
+    transaction; how many were completed. The ``complaint-intake`` run's work, and the
+    reconcile sweep's first part (for a burst whose intake run was lost)."""
     with Session(engine) as session:  # a read: no writers' turn
         waiting = waiting_intakes(session, older_than=older_than, limit=limit)
     return sum(complete_intake_of(engine, complaint_id) for complaint_id in waiting)

@@ -75,6 +75,13 @@ class Workflow:
     sealed: bool = False
     """Only the audience and the holders of its steps read its cases; the executives do
     not (the corruption-report channel)."""
+    intake_deployment: str | None = None
+    """``flow-name/deployment-name`` of the run that completes this workflow's new cases in
+    bulk, one run per burst; set, a case's own run (``deployment``) starts only at its first
+    decision. For cases that arrive in bursts and wait for people before anything else
+    happens (complaints): a run per case at intake cost Prefect's server ~0.3 s of CPU each,
+    and after 1,260 complaints the last reached the centre's inbox 4 minutes later (B4'
+    catch-up in benchmarks/NOTES.md)."""
 
 
 def workflows_of(name: str) -> tuple[Workflow, ...]:

@@ -14,6 +14,7 @@ class Recorder:
     def __init__(self) -> None:
         self.synced: list[tuple[tuple[str, int], float]] = []
         self.batches: list[int] = []
+        self.intakes: list[str] = []
 
     async def sync_case(self, case_type: str, case_id: int) -> SyncReport:
         self.synced.append(((case_type, case_id), time.monotonic()))
@@ -24,6 +25,10 @@ class Recorder:
         for case in cases:
             await self.sync_case(*case)
         return SyncReport()
+
+    async def start_intake(self, deployment: str) -> str:
+        self.intakes.append(deployment)
+        return "run"
 
 
 def test_new_cases_are_paced_and_decisions_do_not_wait_behind_them():
@@ -36,20 +41,20 @@ def test_new_cases_are_paced_and_decisions_do_not_wait_behind_them():
         await queue.start()
         t0 = time.monotonic()
         for case_id in (1, 2, 3, 1):  # the repeat of 1 is still queued: one entry
-            queue.request_new("complaint", case_id)
+            queue.request_new("memo", case_id)
         await asyncio.sleep(0.05)
-        queue.request("memo", 9)
+        queue.request("integrity-report", 9)
         await queue.drain()
         await queue.stop()
         return t0
 
     t0 = asyncio.run(scenario())
     order = [key for key, _ in recorder.synced]
-    assert order == [("complaint", 1), ("memo", 9), ("complaint", 2), ("complaint", 3)]
+    assert order == [("memo", 1), ("integrity-report", 9), ("memo", 2), ("memo", 3)]
     at = {key: t - t0 for key, t in recorder.synced}
-    assert at[("memo", 9)] < 0.15  # not behind the two new cases still waiting
-    assert at[("complaint", 2)] - at[("complaint", 1)] >= 0.19
-    assert at[("complaint", 3)] - at[("complaint", 2)] >= 0.19
+    assert at[("integrity-report", 9)] < 0.15  # not behind the two new cases still waiting
+    assert at[("memo", 2)] - at[("memo", 1)] >= 0.19
+    assert at[("memo", 3)] - at[("memo", 2)] >= 0.19
 
 
 def test_new_cases_wait_for_a_pause_in_intake_but_not_for_ever():
@@ -61,7 +66,7 @@ def test_new_cases_wait_for_a_pause_in_intake_but_not_for_ever():
         )
         await queue.start()
         for case_id in range(1, 11):  # one new case every 50 ms for half a second
-            queue.request_new("complaint", case_id)
+            queue.request_new("memo", case_id)
             await asyncio.sleep(0.05)
         last_request = time.monotonic()
         await queue.drain()
@@ -87,10 +92,32 @@ def test_new_cases_are_started_in_batches():
         )
         await queue.start()
         for case_id in range(1, 251):
-            queue.request_new("complaint", case_id)
+            queue.request_new("memo", case_id)
         await queue.drain()
         await queue.stop()
 
     asyncio.run(scenario())
     assert recorder.batches == [100, 100, 50]
-    assert [key for key, _ in recorder.synced] == [("complaint", i) for i in range(1, 251)]
+    assert [key for key, _ in recorder.synced] == [("memo", i) for i in range(1, 251)]
+
+
+def test_new_complaints_start_one_intake_run_per_batch_and_no_runs_of_their_own():
+    """A complaint's own run starts at its first decision (``Workflow.intake_deployment``):
+    a burst of new complaints asks for one intake run per batch, new memos for their runs."""
+    recorder = Recorder()
+
+    async def scenario() -> None:
+        queue = CaseSyncQueue(  # type: ignore[arg-type]
+            recorder, new_case_interval=0.0, new_case_quiet=0.1, new_case_batch=100
+        )
+        await queue.start()
+        for case_id in range(1, 151):
+            queue.request_new("complaint", case_id)
+        queue.request_new("memo", 7)
+        await queue.drain()
+        await queue.stop()
+
+    asyncio.run(scenario())
+    assert recorder.intakes == ["complaint-intake/complaint-intake"] * 2
+    assert recorder.batches == [1]
+    assert [key for key, _ in recorder.synced] == [("memo", 7)]

@@ -1,7 +1,8 @@
 """A complaint through the real system (ops/run.py: Prefect server, process worker, API, SMTP
 capture): filed on the public web form, worked by the right officers to resolved, rated. The
-flow run complaint-<id> waits (PAUSED) on each step and completes after the rating; the
-division director hears of the result before the complainant, each exactly once."""
+intake run completes it and mails the receipt; it holds no run of its own until the centre's
+decision, then the flow run complaint-<id> waits (PAUSED) on each step and completes after the
+rating; the division director hears of the result before the complainant, each exactly once."""
 
 import time
 from datetime import date, timedelta
@@ -86,13 +87,22 @@ def test_web_complaint_to_rated_through_prefect_with_mail_in_order(system: Local
     receipt = r.json()
     number, pin = receipt["number"], receipt["pin"]
 
-    assert receipt["possible_duplicates"] is None  # checked when the flow completes intake
+    assert receipt["possible_duplicates"] is None  # checked when the intake run completes it
 
     centre = Officer(system, "nipa")
     listed = centre.http.get("/api/complaints").json()
     cid = next(c["id"] for c in listed if c["number"] == number)
-    # Stored and answered; the flow's first task completes the intake: the centre's check.
+    # Stored and answered; the intake run completes the intake (the centre's check) and mails
+    # the receipt. Until the centre decides, the complaint holds no flow run in Prefect.
     wait_for(lambda: centre.waiting(cid), what=f"complaint {number} in the centre's inbox")
+    wait_for(
+        lambda: any(
+            CITIZEN in m.rcpt_tos and number in m.text
+            for m in read_mailbox(system.var_dir / "mail")
+        ),
+        what="the receipt mail",
+    )
+    assert flow_run_of(system, cid) is None
 
     def step_and_pause(officer: Officer, level: str) -> dict[str, Any]:
         step = officer.step(cid)
@@ -109,7 +119,6 @@ def test_web_complaint_to_rated_through_prefect_with_mail_in_order(system: Local
             ) from None
         return step
 
-    step_and_pause(centre, "screen")
     centre.decide(cid, "screen", action="route")
 
     handler = Officer(system, "chatchai")  # section head of สำนักช่าง

@@ -1,25 +1,41 @@
 """The reconcile sweep leaves a new case's run to the API's bulk start for a grace period (it
 started them one by one, every minute, while the API was starting them in bulk: B4' in
 benchmarks/NOTES.md), and starts every run asked for when told to (`ops/sync.py`, which
-`make run` calls after seeding: no API queue asked for the seeded cases)."""
+`make run` calls after seeding: no API queue asked for the seeded cases). A complaint gets no
+run of its own until its first decision: the intake run completes it, the sweep leaves it."""
 
 import asyncio
 from datetime import timedelta
 
 import pytest
 from prefect.settings import PREFECT_API_URL, temporary_settings
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from adapters.orchestrator import Orchestrator
 from core.db import make_engine, session_scope
 from core.settings import get_settings
+from domain.complaints import service as complaints
+from domain.engine.service import decide_step
+from domain.engine.steps import open_steps_of_case
 from domain.memo.rules import create_memo
+from models.complaint import Channel
 from models.memo import MemoCreate
 from models.people import User
-from models.steps import CaseRun
+from models.steps import CaseRun, HumanStep
 from ops.run import LocalSystem
+from tests.system.test_system import paused_on, wait_for
 
 pytestmark = pytest.mark.slow
+
+
+def run_of(engine: Engine, case_type: str, case_id: int) -> str | None:
+    with Session(engine) as session:
+        return session.exec(
+            select(CaseRun.flow_run_id).where(
+                CaseRun.case_type == case_type, CaseRun.case_id == case_id
+            )
+        ).one()
 
 
 def test_a_new_case_waits_for_the_api_unless_the_sweep_is_told(system: LocalSystem) -> None:
@@ -34,12 +50,7 @@ def test_a_new_case_waits_for_the_api_unless_the_sweep_is_told(system: LocalSyst
         ).id
 
     def flow_run_id() -> str | None:
-        with Session(engine) as session:
-            return session.exec(
-                select(CaseRun.flow_run_id).where(
-                    CaseRun.case_type == "memo", CaseRun.case_id == memo_id
-                )
-            ).one()
+        return run_of(engine, "memo", memo_id)
 
     orchestrator = Orchestrator(engine)
     with temporary_settings({PREFECT_API_URL: system.prefect_api_url}):
@@ -48,4 +59,49 @@ def test_a_new_case_waits_for_the_api_unless_the_sweep_is_told(system: LocalSyst
         report = asyncio.run(orchestrator.reconcile(new_case_grace=timedelta(0)))
     assert f"memo-{memo_id}" in report.started
     assert flow_run_id() is not None
+    engine.dispose()
+
+
+def test_a_complaint_gets_its_run_at_its_first_decision(system: LocalSystem) -> None:
+    engine = make_engine(system.env()["KKM_DATABASE_URL"])
+    stored = complaints.submit(
+        engine,
+        data={
+            "category": "street-light",
+            "description": "ไฟฟ้าส่องสว่างหน้าตลาดบางลำภูดับ (ทดสอบการเริ่มงานเมื่อตัดสินครั้งแรก)",
+            "address": "ถนนกลางเมือง อ.เมืองขอนแก่น",
+            "complainant": {"name": "นางสาวทดสอบ ระบบงาน", "phone": "0812345679"},
+        },
+        channel=Channel.web,
+        complete_now=False,
+        client="198.51.100.77",
+    ).complaint
+    cid = stored.id
+    assert cid is not None
+
+    def open_steps(kind: str) -> list[HumanStep]:
+        with Session(engine) as session:
+            steps = open_steps_of_case(session, case_type="complaint", case_id=cid)
+        return [s for s in steps if s.kind == kind]
+
+    orchestrator = Orchestrator(engine)
+    with temporary_settings({PREFECT_API_URL: system.prefect_api_url}):
+        assert asyncio.run(orchestrator.start_intake("complaint-intake/complaint-intake"))
+        [step] = wait_for(lambda: open_steps("screen"), what=f"complaint {cid}'s intake run")
+        report = asyncio.run(orchestrator.reconcile(new_case_grace=timedelta(0)))
+        assert f"complaint-{cid}" not in report.started
+        assert run_of(engine, "complaint", cid) is None  # waits in the inbox, no run held
+
+        with Session(engine) as session:
+            nipa = session.exec(select(User).where(User.username == "nipa")).one()
+        decide_step(
+            engine, step_id=step.id, user_id=nipa.id, data={"outcome": "route", "comment": "-"}
+        )
+        asyncio.run(orchestrator.sync_case("complaint", cid))  # the API's queue does this
+    assert run_of(engine, "complaint", cid) is not None
+    [receipt] = wait_for(lambda: open_steps("receipt"), what="the division's receipt step")
+    wait_for(
+        lambda: paused_on(system, cid, receipt.key, case_type="complaint"),
+        what=f"complaint-{cid} paused on the division's receipt",
+    )
     engine.dispose()
