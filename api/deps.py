@@ -11,7 +11,7 @@ from pydantic import BeforeValidator
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from adapters.orchestrator import CaseSyncQueue
+from adapters.case_sync import CaseSyncQueue
 from api.security import read_token, token_is_current
 from core.db import get_engine
 from core.settings import Settings, get_settings

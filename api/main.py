@@ -6,7 +6,8 @@ from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI
 
-from adapters.orchestrator import CaseSyncQueue, Orchestrator
+from adapters.case_sync import CaseSyncQueue
+from adapters.orchestrator import Orchestrator
 from api import dashboards, errors, middleware
 from api.pages import common as page_common
 from api.pages import steps as step_pages

@@ -1,7 +1,18 @@
 """Catch-up after a burst (issue #14): 1,260 complaints through the public web form in a few
-seconds, then the time from the last answer until every complaint's flow run exists and has
-reached its first suspend (PAUSED on the centre's screening step). Goal: within 60 s, while
-intake stays at B1's goal (≥ 200/s, p95 < 50 ms).
+seconds, then the time from the last answer until every complaint is in the complaint centre's
+inbox (its intake completed: the duplicate search done, the centre's check open, the receipt
+queued). Goal: within 60 s, while intake stays at B1's goal (≥ 200/s, p95 < 50 ms). Then the
+first decisions after the burst: the centre routes 20 complaints, each timed from the answer
+until the complaint's run is PAUSED on the division's receipt step.
+
+The design as built (``--design intake-run``): the API's new-case line starts one
+``complaint-intake`` run for the burst, which completes the intakes and mails the receipts; a
+complaint's own run starts at its first decision (``Workflow.intake_deployment``). Beside it,
+the design before it as the baseline of the same run (``--design run-per-case``): the
+``complaint-intake`` deployment is removed from Prefect before the bursts, and at the last
+answer every complaint's own run is started in bulk (``Orchestrator.start_new_cases``, what the
+API's line did), each completing its intake as its first act; timed also until every run is
+suspended.
 
 The system as deployed (``LocalSystem.start_all``: SMTP capture, Prefect server, the sweeps'
 process worker, the in-process case worker, the API with Prefect enabled), on SQLite or on
@@ -10,39 +21,46 @@ database of ``KKM_BENCH_POSTGRES``'s server). Besides the wall time, the CPU tim
 the system's processes (and the PostgreSQL server's backends, when used) spent from the first
 answer to the catch-up, divided by the number of complaints: where the machine time goes.
 
-Beside it, the alternative design (``--design batch-intake``): the same bursts into a system
-whose case runs do not move (no workers), then one batch completes every waiting intake as a
-run per burst would (the ``reconcile-flows`` sweep's intake code, in this process); timed until
-every complaint is in the centre's inbox, the figure a person waiting on a burst sees. Each
-complaint's own run would start at its first decision, so no run is built in the burst.
-
-    python -m benchmarks.b4y_catchup [--postgres] [--complaints 1260] [--design batch-intake]
-        [--env KEY=VALUE ...]
+    python -m benchmarks.b4y_catchup [--postgres] [--complaints 1260]
+        [--design intake-run | run-per-case] [--env KEY=VALUE ...]
 """
 
 import argparse
+import asyncio
 import os
 import time
-from datetime import timedelta
 from typing import Any
 
 import httpx
+from prefect.settings import PREFECT_API_URL, temporary_settings
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from adapters.orchestrator import Orchestrator
 from benchmarks.b1_intake import Counter, burst, describe, form
-from benchmarks.common import Row, log, new_system, process_tree, wait_for
+from benchmarks.common import (
+    Officer,
+    Row,
+    log,
+    median,
+    new_system,
+    paused_key,
+    pct,
+    process_tree,
+    wait_for,
+)
 from core.db import make_engine
-from domain.complaints import service
+from domain.engine.steps import open_steps_of_case
 from models.complaint import Complaint
 
+INTAKE_RUN = "intake-run"
+"""The design as built: one intake run per burst, a complaint's own run at its first decision."""
 PER_CASE = "run-per-case"
-BATCH = "batch-intake"
-"""The alternative measured beside the design (issue #14): new complaints' intakes completed
-by one run per burst, each complaint's own run started at its first decision."""
+"""The design before it (the baseline): a run per complaint from intake."""
 GOAL_S = 60.0
 GOAL_RATE = 200.0
 GOAL_P95_MS = 50.0
+DECISIONS = 20
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -80,9 +98,9 @@ def component_cpu(system, postgres: bool) -> dict[str, float]:
     return got
 
 
-def count_runs(prefect: httpx.Client, state: str | None = None) -> int:
+def count_runs(prefect: httpx.Client, state: str | None = None, tag: str = "case:complaint") -> int:
     """Complaint flow runs (in ``state``); -1 when Prefect does not answer in time."""
-    flt: dict[str, Any] = {"tags": {"all_": ["case:complaint"]}}
+    flt: dict[str, Any] = {"tags": {"all_": [tag]}}
     if state:
         flt["state"] = {"type": {"any_": [state]}}
     try:
@@ -94,20 +112,65 @@ def count_runs(prefect: httpx.Client, state: str | None = None) -> int:
     return int(r.json())
 
 
-def complete_intakes(engine) -> None:
-    """The alternative design's batch run: one run completes every waiting intake, each in its
-    own short transaction, as the ``reconcile-flows`` sweep's first part does (run here, in the
-    benchmark's process: one flow run's own cost, a few hundred ms, is left out)."""
-    while service.complete_waiting_intakes(engine, older_than=timedelta(0)):
-        pass
-
-
 def intakes_waiting(engine) -> int:
     """Complaints stored whose intake is not complete: not yet in the centre's inbox."""
     with Session(engine) as session:
         return session.exec(
             select(func.count()).where(col(Complaint.intake_completed_at).is_(None))
         ).one()
+
+
+def complaint_ids(engine) -> list[int]:
+    with Session(engine) as session:
+        return list(session.exec(select(Complaint.id).order_by(col(Complaint.id))))  # type: ignore[arg-type]
+
+
+def remove_intake_deployment(prefect: httpx.Client) -> None:
+    """The baseline: without ``complaint-intake`` the API's start of it fails (logged) and the
+    complaints wait for runs of their own, as before."""
+    found = prefect.get("/deployments/name/complaint-intake/complaint-intake")
+    found.raise_for_status()
+    for _ in range(10):  # Prefect on SQLite answers 503 while its file is busy
+        if prefect.delete(f"/deployments/{found.json()['id']}").status_code < 300:
+            return
+        time.sleep(1)
+    raise RuntimeError("Prefect did not remove the complaint-intake deployment")
+
+
+def start_own_runs(system, engine, ids: list[int]) -> None:
+    """The baseline's start of every complaint's own run, in bulk as the API's line did."""
+    with temporary_settings(updates={PREFECT_API_URL: system.prefect_api_url}):
+        asyncio.run(Orchestrator(engine).start_new_cases([("complaint", i) for i in ids]))
+
+
+def first_decisions(system, engine, prefect: httpx.Client, ids: list[int]) -> list[float]:
+    """The centre routes each complaint; seconds from the answer until the complaint's run is
+    PAUSED on the division's receipt step (started by the decision, or resumed by it)."""
+    centre = Officer(system.api_url, "nipa")
+    took = []
+    for cid in ids:
+        with Session(engine) as session:
+            [screen] = [
+                s
+                for s in open_steps_of_case(session, case_type="complaint", case_id=cid)
+                if s.kind == "screen"
+            ]
+        t0 = time.monotonic()
+        centre.decide(screen.id, "route").raise_for_status()
+        with Session(engine) as session:
+            [receipt] = [
+                s
+                for s in open_steps_of_case(session, case_type="complaint", case_id=cid)
+                if s.kind == "receipt"
+            ]
+        wait_for(
+            lambda c=cid, k=receipt.key: paused_key(prefect, c, "complaint") == k,
+            60,
+            f"complaint-{cid} paused on its receipt step",
+            every=0.05,
+        )
+        took.append(time.monotonic() - t0)
+    return took
 
 
 def measure(
@@ -118,23 +181,13 @@ def measure(
     bursts: int = 3,
     extra_env: dict[str, str] | None = None,
     timeout: float = 600,
-    design: str = PER_CASE,
+    design: str = INTAKE_RUN,
 ) -> dict[str, Any]:
-    batch = design == BATCH
+    baseline = design == PER_CASE
     system = new_system("b4y-catchup", postgres=postgres, extra_env=extra_env)
     counter = Counter()
     try:
-        if batch:
-            # No workers: no case run moves. The API still answers as deployed (intake in two
-            # stages) and still creates a run per complaint, which the alternative would not:
-            # its figures carry that cost.
-            system.start_smtp()
-            system.start_prefect_server()
-            system.prepare_database(demo=False)
-            system.deploy()
-            system.start_api()
-        else:
-            system.start_all(demo=False)
+        system.start_all(demo=False)
         engine = make_engine(system.database_url or f"sqlite:///{system.var_dir / 'app.db'}")
         client = httpx.Client(
             base_url=system.api_url,
@@ -142,6 +195,8 @@ def measure(
             limits=httpx.Limits(max_connections=64, max_keepalive_connections=64),
         )
         prefect = httpx.Client(base_url=system.prefect_api_url, timeout=60)
+        if baseline:
+            remove_intake_deployment(prefect)
 
         def ours(i: int) -> float:
             t0 = time.perf_counter()
@@ -152,13 +207,14 @@ def measure(
 
         for _ in range(5):  # warm up: imports, the worker's first flow load
             ours(counter.next())
-        if batch:
-            complete_intakes(engine)
-        else:
+        if baseline:
+            start_own_runs(system, engine, complaint_ids(engine))
             wait_for(lambda: count_runs(prefect, "PAUSED") >= 5, 120, "warm-up runs suspended")
+        else:
+            wait_for(lambda: intakes_waiting(engine) == 0, 120, "warm-up intakes completed")
         warm = counter.n
+        runs_before = count_runs(prefect, tag="case:complaint") + count_runs(prefect, tag="intake")
         cpu0 = component_cpu(system, postgres)
-        here0 = time.process_time()
         per_burst = complaints // bursts
         results = []
         t_first = time.monotonic()
@@ -167,36 +223,32 @@ def measure(
             results.append(burst(ours, n, threads, counter))
         t_last = time.monotonic()
         log(f"catch-up: bursts {[describe(r) for r in results]} in {t_last - t_first:.1f} s")
+        ids = complaint_ids(engine)
+        if baseline:
+            start_own_runs(system, engine, ids[warm:])
+            log(f"catch-up: own runs started {time.monotonic() - t_last:.1f} s after the burst")
         total = warm + complaints
-        created_at = paused_at = in_inbox_at = None
-        if batch:
-            complete_intakes(engine)
-            in_inbox_at = time.monotonic() - t_last
+        paused_at = in_inbox_at = None
         progress = time.monotonic()
-        while not batch and time.monotonic() - t_last < timeout:
+        while time.monotonic() - t_last < timeout:
             if in_inbox_at is None and intakes_waiting(engine) == 0:
                 in_inbox_at = time.monotonic() - t_last
+                if not baseline:
+                    break
             if time.monotonic() - progress > 10:
                 progress = time.monotonic()
-                log(f"catch-up: {progress - t_last:.0f} s: {count_runs(prefect, 'PAUSED')} paused")
-            if created_at is None and count_runs(prefect) >= total:
-                created_at = time.monotonic() - t_last
-            if count_runs(prefect, "PAUSED") >= total:
+                log(f"catch-up: {progress - t_last:.0f} s: {intakes_waiting(engine)} waiting")
+            if baseline and count_runs(prefect, "PAUSED") >= total:
                 paused_at = time.monotonic() - t_last
-                created_at = created_at or paused_at
-                break
+                if in_inbox_at is not None:
+                    break
             time.sleep(0.5)
         cpu1 = component_cpu(system, postgres)
-        cpu1["batch run (this process)"] = time.process_time() - here0
-        cpu0["batch run (this process)"] = 0.0
-        paused = 0 if batch else count_runs(prefect, "PAUSED") - warm
-        if in_inbox_at is None and intakes_waiting(engine) == 0:
-            in_inbox_at = time.monotonic() - t_last
+        runs_after = count_runs(prefect, tag="case:complaint") + count_runs(prefect, tag="intake")
+        decided = first_decisions(system, engine, prefect, ids[-DECISIONS:])
     finally:
         system.stop()
     cpu_ms = {k: (cpu1.get(k, 0) - cpu0.get(k, 0)) * 1000 / complaints for k in cpu1}
-    if not batch:
-        cpu_ms.pop("batch run (this process)")
     intake = {
         "rate": complaints / sum(r["elapsed"] for r in results),
         "p95": max(r["p95"] for r in results),
@@ -211,9 +263,10 @@ def measure(
         "env": extra_env or {},
         "complaints": complaints,
         "intake": intake,
-        "created_s": created_at,
+        "runs_created": runs_after - runs_before,
         "paused_s": paused_at,
-        "paused": paused,
+        "first_decision_p50_s": median(decided),
+        "first_decision_p95_s": pct(decided, 95),
         "cpu_ms_per_complaint": {k: round(v, 1) for k, v in cpu_ms.items()},
     }
     log(f"catch-up: {out}")
@@ -222,48 +275,38 @@ def measure(
 
 def figure(result: dict[str, Any]) -> str:
     inbox = result["in_inbox_s"]
-    in_inbox = f"every complaint in the centre's inbox after {inbox:.0f} s" if inbox else ""
-    if result["design"] == BATCH:
-        return f"{inbox:.0f} s" if inbox is not None else "> 600 s"
-    if result["paused_s"] is None:
-        return f"> {600:.0f} s ({result['paused']} of {result['complaints']} suspended)"
-    return (
-        f"{result['paused_s']:.0f} s (all runs created after {result['created_s']:.0f} s; "
-        f"{in_inbox})"
-    )
+    text = f"{inbox:.0f} s" if inbox is not None else f"> {600:.0f} s"
+    text += f" ({result['runs_created']:,} flow runs created for the burst"
+    if result["design"] == PER_CASE:
+        paused = result["paused_s"]
+        text += f", every one suspended after {paused:.0f} s" if paused else ", not all suspended"
+    return text + ")"
 
 
 def row(result: dict[str, Any], shape: str, baseline: dict[str, Any] | None) -> Row:
-    """One design's row; the alternative's ratio is against the design's own run."""
+    """The design's row, its ratio against the baseline measured in the same run."""
     intake = result["intake"]
     cpu = ", ".join(f"{k} {v:.0f}" for k, v in result["cpu_ms_per_complaint"].items())
     n = result["complaints"]
-    if baseline is None:
-        what = "last answer → every run suspended on its first step"
-        done = result["paused_s"]
-        base_text, base_s = "234 s before this round (SQLite, runs created only, no worker)", 234
-    else:
-        what = (
-            "alternative design, one run per burst completes the intakes (each complaint's "
-            "run starts at its first decision): last answer → every complaint in the centre's "
-            "inbox"
-        )
-        done = result["in_inbox_s"]
-        base_s = baseline["in_inbox_s"] or baseline["paused_s"]
-        base_text = f"run per case, same run: in the inbox after {base_s:.0f} s" if base_s else ""
+    done = result["in_inbox_s"]
+    base_s = baseline["in_inbox_s"] if baseline else None
+    design = "intake run per burst" if result["design"] == INTAKE_RUN else "run per complaint"
     return Row(
         "B4'",
-        f"catch-up after {n:,} complaints in {intake['seconds']:.0f} s, {shape}: {what}",
+        f"catch-up after {n:,} complaints in {intake['seconds']:.0f} s, {shape}, {design}: "
+        "last answer → every complaint in the centre's inbox",
         figure(result),
         f"< {GOAL_S:.0f} s, intake ≥ {GOAL_RATE:.0f}/s, p95 < {GOAL_P95_MS:.0f} ms",
-        base_text,
+        f"run per complaint (the design before), same run: {base_s:.0f} s" if base_s else "",
         f"{base_s / done:.1f}×" if done and base_s else "-",
         done is not None
         and done < GOAL_S
         and intake["rate"] >= GOAL_RATE
         and intake["p95"] < GOAL_P95_MS,
         note=f"intake during the bursts {intake['rate']:.0f}/s, p95 {intake['p95']:.0f} ms "
-        f"({'; '.join(intake['bursts'])}); CPU ms per complaint: {cpu}",
+        f"({'; '.join(intake['bursts'])}); then {DECISIONS} first decisions, decide → paused "
+        f"on the receipt step p50 {result['first_decision_p50_s']:.2f} s, p95 "
+        f"{result['first_decision_p95_s']:.2f} s; CPU ms per complaint: {cpu}",
     )
 
 
@@ -271,9 +314,9 @@ def run(complaints: int = 1260) -> list[Row]:
     rows = []
     for postgres in (False, True):
         shape = "PostgreSQL (application and Prefect)" if postgres else "SQLite"
-        per_case = measure(complaints, postgres=postgres)
-        batch = measure(complaints, postgres=postgres, design=BATCH)
-        rows += [row(per_case, shape, None), row(batch, shape, per_case)]
+        before = measure(complaints, postgres=postgres, design=PER_CASE)
+        built = measure(complaints, postgres=postgres)
+        rows += [row(built, shape, before), row(before, shape, None)]
     return rows
 
 
@@ -283,7 +326,7 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--env", nargs="*", default=[], help="KEY=VALUE for the system")
-    parser.add_argument("--design", choices=[PER_CASE, BATCH], default=PER_CASE)
+    parser.add_argument("--design", choices=[INTAKE_RUN, PER_CASE], default=INTAKE_RUN)
     args = parser.parse_args()
     env = dict(e.split("=", 1) for e in args.env)
     measure(

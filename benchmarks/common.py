@@ -193,8 +193,8 @@ class Officer:
         return self.http.post(f"/api/steps/{step_id}/decision", json={"outcome": outcome})
 
 
-def paused_key(prefect: httpx.Client, memo_id: int) -> str | None:
-    run = case_flow_run(prefect, "memo", memo_id)
+def paused_key(prefect: httpx.Client, case_id: int, case_type: str = "memo") -> str | None:
+    run = case_flow_run(prefect, case_type, case_id)
     if run is None or run["state"]["type"] != "PAUSED":
         return None
     return run["state"]["state_details"].get("pause_key")
@@ -255,6 +255,16 @@ def tree_rss(system: LocalSystem) -> tuple[int, int]:
     descendants."""
     seen = process_tree(p.pid for p in system.procs.values() if p.poll() is None)
     return sum(rss_kib(pid) for pid in seen), len(seen)
+
+
+def component_rss(system: LocalSystem) -> dict[str, int]:
+    """VmRSS in KiB per component of the system (each with its descendants: a sweep's run
+    in flight is counted with the worker that started it)."""
+    return {
+        name: sum(rss_kib(pid) for pid in process_tree([p.pid]))
+        for name, p in system.procs.items()
+        if p.poll() is None
+    }
 
 
 def mib(kib: float) -> str:

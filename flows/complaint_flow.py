@@ -20,9 +20,6 @@ from domain.complaints.report import REPORT_CASE_TYPE, previous_month
 from domain.complaints.states import CASE_TYPE
 from flows.common import CASE_FLOW_RETRIES, deliver_case_mail, follow_case, follow_stage
 
-INTAKE_BATCH = 500
-"""Complaints whose intake one read of the waiting list completes."""
-
 
 async def complete_complaint_intake(complaint_id: int) -> bool:
     """The rest of one complaint's intake (a no-op once the intake run has done it)."""
@@ -36,19 +33,14 @@ async def complaint_intake() -> dict[str, int]:
     of new complaints, started by the API once intake pauses. A complaint's own run starts at
     its first decision; until then it waits in the centre's inbox and holds nothing in
     Prefect."""
-    completed = 0
-    while True:
-        done = await to_thread.run_sync(
-            partial(
-                service.complete_waiting_intakes,
-                get_engine(),
-                older_than=timedelta(0),
-                limit=INTAKE_BATCH,
-            )
+    completed = await to_thread.run_sync(
+        partial(
+            service.complete_waiting_intakes,
+            get_engine(),
+            older_than=timedelta(0),
+            until_none_wait=True,
         )
-        completed += done
-        if done < INTAKE_BATCH:
-            break
+    )
     mail = await deliver_outbox(get_engine(), get_settings(), limit=max(100, 2 * completed))
     pushed = await deliver_line_pushes(get_engine(), get_settings(), limit=max(100, completed))
     get_run_logger().info(

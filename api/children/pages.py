@@ -14,7 +14,7 @@ from markupsafe import Markup
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from adapters.orchestrator import CaseSyncQueue
+from adapters.case_sync import CaseSyncQueue
 from api.children.page_forms import STALE_FORM
 from api.deps import CaseSyncDep, EngineDep, SessionDep, SettingsDep, sync_case_later
 from api.pages.common import PageUser, csrf_ok, error_page, render

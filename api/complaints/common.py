@@ -9,7 +9,7 @@ from fastapi import BackgroundTasks, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.engine import Engine
 
-from adapters.orchestrator import CaseSyncQueue
+from adapters.case_sync import CaseSyncQueue
 from api.deps import sync_case_later
 from core.settings import get_settings
 from domain.complaints import service

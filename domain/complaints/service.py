@@ -171,14 +171,24 @@ def complete_intake_of(engine: Engine, complaint_id: int) -> bool:
 
 
 def complete_waiting_intakes(
-    engine: Engine, *, older_than: timedelta = timedelta(seconds=30), limit: int = 500
+    engine: Engine,
+    *,
+    older_than: timedelta = timedelta(seconds=30),
+    limit: int = 500,
+    until_none_wait: bool = False,
 ) -> int:
     """Complete up to ``limit`` waiting intakes (``waiting_intakes``), each in its own short
-    transaction; how many were completed. The ``complaint-intake`` run's work, and the
-    reconcile sweep's first part (for a burst whose intake run was lost)."""
-    with Session(engine) as session:  # a read: no writers' turn
-        waiting = waiting_intakes(session, older_than=older_than, limit=limit)
-    return sum(complete_intake_of(engine, complaint_id) for complaint_id in waiting)
+    transaction; how many this call completed. ``until_none_wait``: read again until none is
+    left (the ``complaint-intake`` run; complaints stored meanwhile are taken too, and one
+    completed by a concurrent caller is not counted); otherwise one read (the reconcile
+    sweep's first part, for a burst whose intake run was lost, kept short)."""
+    completed = 0
+    while True:
+        with Session(engine) as session:  # a read: no writers' turn
+            waiting = waiting_intakes(session, older_than=older_than, limit=limit)
+        completed += sum(complete_intake_of(engine, complaint_id) for complaint_id in waiting)
+        if not until_none_wait or not waiting:
+            return completed
 
 
 @dataclass(frozen=True)

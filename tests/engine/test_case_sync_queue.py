@@ -7,7 +7,8 @@ queue's own order.)"""
 import asyncio
 import time
 
-from adapters.orchestrator import CaseSyncQueue, SyncReport
+from adapters.case_sync import CaseSyncQueue
+from adapters.orchestrator import SyncReport
 
 
 class Recorder:
@@ -15,6 +16,7 @@ class Recorder:
         self.synced: list[tuple[tuple[str, int], float]] = []
         self.batches: list[int] = []
         self.intakes: list[str] = []
+        self.busy = 0
 
     async def sync_case(self, case_type: str, case_id: int) -> SyncReport:
         self.synced.append(((case_type, case_id), time.monotonic()))
@@ -26,9 +28,9 @@ class Recorder:
             await self.sync_case(*case)
         return SyncReport()
 
-    async def start_intake(self, deployment: str) -> str:
+    async def start_intake(self, deployment: str) -> bool:
         self.intakes.append(deployment)
-        return "run"
+        return len(self.intakes) > self.busy  # the first ``busy`` asks find one running
 
 
 def test_new_cases_are_paced_and_decisions_do_not_wait_behind_them():
@@ -121,3 +123,27 @@ def test_new_complaints_start_one_intake_run_per_batch_and_no_runs_of_their_own(
     assert recorder.intakes == ["complaint-intake/complaint-intake"] * 2
     assert recorder.batches == [1]
     assert [key for key, _ in recorder.synced] == [("memo", 7)]
+
+
+def test_while_the_intake_run_runs_it_is_asked_for_again_once_at_a_time():
+    """A running intake run may have read its list: the queue asks again every interval
+    until one is started or queued, and never has two asks going for one deployment."""
+    recorder = Recorder()
+    recorder.busy = 3
+
+    async def scenario() -> float:
+        queue = CaseSyncQueue(  # type: ignore[arg-type]
+            recorder, new_case_interval=0.0, new_case_quiet=0.0, intake_retry_interval=0.1
+        )
+        await queue.start()
+        t0 = time.monotonic()
+        queue.request_new("complaint", 1)
+        await asyncio.sleep(0.05)
+        queue.request_new("complaint", 2)  # while the first ask is still waiting
+        await queue.drain()
+        await queue.stop()
+        return time.monotonic() - t0
+
+    took = asyncio.run(scenario())
+    assert recorder.intakes == ["complaint-intake/complaint-intake"] * 4
+    assert took >= 0.3
