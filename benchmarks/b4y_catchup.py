@@ -297,7 +297,7 @@ def row(result: dict[str, Any], shape: str, baseline: dict[str, Any] | None) -> 
         "last answer → every complaint in the centre's inbox",
         figure(result),
         f"< {GOAL_S:.0f} s, intake ≥ {GOAL_RATE:.0f}/s, p95 < {GOAL_P95_MS:.0f} ms",
-        f"run per complaint (the design before), same run: {base_s:.0f} s" if base_s else "",
+        f"run per complaint (the design before), same run: {base_s:.0f} s" if base_s else "-",
         f"{base_s / done:.1f}×" if done and base_s else "-",
         done is not None
         and done < GOAL_S

@@ -295,6 +295,36 @@ def ui_run_list(system, calls: int = 5) -> dict[str, float]:
     return got
 
 
+MINUTE_SWEEPS = ("deliver-mail/deliver-mail", "reconcile-flows/reconcile-flows")
+
+
+def move_minute_sweeps(system, pool: str) -> None:
+    """The baseline: the sweeps that run every minute on another pool (``municipal``: Prefect's
+    process worker, a process per run, as before they moved to the case worker)."""
+    prefect = httpx.Client(base_url=system.prefect_api_url, timeout=60)
+    for name in MINUTE_SWEEPS:
+        deployment = prefect.get(f"/deployments/name/{name}")
+        deployment.raise_for_status()
+        prefect.patch(
+            f"/deployments/{deployment.json()['id']}", json={"work_pool_name": pool}
+        ).raise_for_status()
+    log(f"B4': {', '.join(MINUTE_SWEEPS)} moved to pool {pool}")
+
+
+def peak_rss(system, seconds: float) -> tuple[int, int, dict[str, int]]:
+    """The largest sum of VmRSS seen, sampled every 0.5 s for ``seconds`` while nothing but
+    the scheduled sweeps runs (two minutes see every sweep of the minute twice): the sum, the
+    number of processes then and the split by component then."""
+    peak: tuple[int, int, dict[str, int]] = (0, 0, {})
+    until = time.monotonic() + seconds
+    while time.monotonic() < until:
+        total, procs = tree_rss(system)
+        if total > peak[0]:
+            peak = (total, procs, component_rss(system))
+        time.sleep(0.5)
+    return peak
+
+
 def measure(
     n: int = 1000,
     *,
@@ -304,15 +334,18 @@ def measure(
     memos: int = 5,
     inbox_calls: int = 30,
     build_timeout: float = 3600,
+    memory_window: float = 130,
+    sweeps_pool: str = "cases",
 ) -> dict[str, Any]:
     system = new_system(f"b4y-held-{n}" + ("-pg" if postgres else ""), postgres=postgres)
     try:
         system.start_all(demo=False)
+        if sweeps_pool != "cases":
+            move_minute_sweeps(system, sweeps_pool)
         engine = make_engine(system.env()["KKM_DATABASE_URL"])
         built = build(system, engine, n, complaint_share, candidates, build_timeout)
         time.sleep(5)
-        rss, procs = tree_rss(system)
-        by_component = component_rss(system)
+        rss, procs, by_component = peak_rss(system, memory_window)
         pg = 0
         if postgres:
             from benchmarks.b4y_catchup import postgres_pids
@@ -335,6 +368,8 @@ def measure(
         "paused_s": [round(x, 2) for x in paused_s],
         "rss_kib": max(rss, rss_after),
         "procs": procs,
+        "memory_window_s": memory_window,
+        "sweeps_pool": sweeps_pool,
         "rss_by_component_kib": by_component,
         "pg_pss_kib": pg,
         "inbox_division_ms": (median(division), pct(division, 95), division_shown),
@@ -388,9 +423,10 @@ def rows(result: dict[str, Any]) -> list[Row]:
         ),
         Row(
             "B4'",
-            f"{n}: RSS of all system processes ({result['procs']}"
+            f"{n}: RSS of all system processes, the peak of {result['memory_window_s']:.0f} s "
+            f"sampled ({result['procs']} processes"
             + (", and the PostgreSQL server's PSS" if result["postgres"] else "")
-            + ")",
+            + f"; every-minute sweeps on pool {result['sweeps_pool']})",
             mib(rss + result["pg_pss_kib"])
             + (
                 f" ({mib(rss)} + PostgreSQL {mib(result['pg_pss_kib'])})"
@@ -457,6 +493,12 @@ def main() -> None:
     shape = parser.add_mutually_exclusive_group()
     shape.add_argument("--postgres", action="store_true", help="PostgreSQL only")
     shape.add_argument("--sqlite", action="store_true", help="SQLite only")
+    parser.add_argument(
+        "--sweeps-pool",
+        default="cases",
+        help="pool of the every-minute sweeps (municipal: on the process worker, the baseline)",
+    )
+    parser.add_argument("--memory-window", type=float, default=130, help="seconds sampled")
     args = parser.parse_args()
     shapes = [True] if args.postgres else [False] if args.sqlite else [True, False]
     for postgres in shapes:
@@ -465,6 +507,8 @@ def main() -> None:
             postgres=postgres,
             candidates=args.candidates,
             build_timeout=args.build_timeout,
+            memory_window=args.memory_window,
+            sweeps_pool=args.sweeps_pool,
         )
         for row in rows(result):
             row.print()

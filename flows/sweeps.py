@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from anyio import to_thread
 from prefect import flow, get_run_logger
 
 from adapters.line_push import deliver_line_pushes
@@ -58,9 +59,10 @@ async def reconcile_flows() -> dict[str, list[str] | int]:
     """Complete complaint intakes no flow has taken up yet, then start missing case runs,
     resume runs whose step was decided, restart lost runs."""
     check_secret_key(get_settings())
-    intakes = service.complete_waiting_intakes(get_engine())
+    # In threads: this sweep runs in the case worker's process, beside the case flows.
+    intakes = await to_thread.run_sync(service.complete_waiting_intakes, get_engine())
     report = await Orchestrator(get_engine()).reconcile()
-    forgotten = throttle.forget_older_than(get_engine(), THROTTLE_MEMORY)
+    forgotten = await to_thread.run_sync(throttle.forget_older_than, get_engine(), THROTTLE_MEMORY)
     get_run_logger().info(
         "reconcile: %s; complaint intakes completed %d; old throttle counters dropped %d",
         report,

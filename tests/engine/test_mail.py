@@ -11,7 +11,7 @@ from jinja2 import UndefinedError
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-from adapters.mail import MAX_ATTEMPTS, backoff, deliver_outbox
+from adapters.mail import MAX_ATTEMPTS, backoff, deliver_outbox, send_email
 from adapters.mailbox import read_mailbox
 from core.db import session_scope, utcnow
 from core.settings import Settings
@@ -346,3 +346,30 @@ async def test_concurrent_deliverers_send_every_mail_exactly_once(engine, captur
     counts = Counter(m.message_id for m in received)
     assert len(counts) == 20 and set(counts.values()) == {1}
     assert {r.status for r in outbox(engine)} == {OutboxStatus.sent}
+
+
+def test_the_standalone_capture_writes_mail_to_disk_and_holds_none(tmp_path):
+    """``make run``'s capture lives as long as the system: it keeps no mail in memory (a year
+    of receipts grew it to 534 MiB), only the .eml files, numbered on."""
+    directory = tmp_path / "mail"
+    with SmtpCapture(port=0, directory=directory, keep=False) as smtp:
+        settings = Settings(smtp_host="127.0.0.1", smtp_port=smtp.port, smtp_timeout_seconds=5)
+        for n in range(3):
+            asyncio.run(
+                send_email(
+                    settings,
+                    to=f"citizen{n}@example.com",
+                    subject=f"ใบรับเรื่อง {n}",
+                    text="รับเรื่องแล้ว",
+                    html="<p>รับเรื่องแล้ว</p>",
+                    message_id=f"<receipt-{n}@kkm.test>",
+                )
+            )
+        assert smtp.messages == []
+    saved = read_mailbox(directory)
+    assert [m.subject for m in saved] == ["ใบรับเรื่อง 0", "ใบรับเรื่อง 1", "ใบรับเรื่อง 2"]
+    assert sorted(p.name[-9:] for p in directory.glob("*.eml")) == [
+        "-0001.eml",
+        "-0002.eml",
+        "-0003.eml",
+    ]

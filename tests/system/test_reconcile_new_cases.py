@@ -7,6 +7,7 @@ run of its own until its first decision: the intake run completes it, the sweep 
 import asyncio
 from datetime import timedelta
 
+import httpx
 import pytest
 from prefect.settings import PREFECT_API_URL, temporary_settings
 from sqlalchemy.engine import Engine
@@ -105,3 +106,21 @@ def test_a_complaint_gets_its_run_at_its_first_decision(system: LocalSystem) -> 
         what=f"complaint-{cid} paused on the division's receipt",
     )
     engine.dispose()
+
+
+@pytest.mark.parametrize("name", ["reconcile-flows/reconcile-flows", "deliver-mail/deliver-mail"])
+def test_the_every_minute_sweeps_run_on_the_case_worker(system: LocalSystem, name: str) -> None:
+    """They moved off Prefect's process worker (a process per run, every minute): a run of
+    each, asked for now, is taken by the case pool's in-process worker and completes."""
+    prefect = httpx.Client(base_url=system.prefect_api_url, timeout=30)
+    deployment = prefect.get(f"/deployments/name/{name}").json()
+    assert deployment["work_pool_name"] == "cases"
+    run = prefect.post(f"/deployments/{deployment['id']}/create_flow_run", json={}).json()
+
+    def finished() -> dict | None:
+        found = prefect.get(f"/flow_runs/{run['id']}").json()
+        return found if found["state"]["type"] in {"COMPLETED", "FAILED", "CRASHED"} else None
+
+    done = wait_for(finished, what=f"{name} run finished")
+    assert done["state"]["type"] == "COMPLETED", done["state"]
+    assert done["work_pool_name"] == "cases"
