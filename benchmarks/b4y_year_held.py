@@ -392,6 +392,8 @@ def rows(result: dict[str, Any]) -> list[Row]:
     ui = max(result["ui_s"].values())
     rss = result["rss_kib"]
     samples = len(result["paused_s"])
+    window = result.get("memory_window_s")  # runs before dcd2cf5 took one sample
+    sampled = f"the peak of {window:.0f} s sampled" if window else "one sample"
     return [
         Row(
             "B4'",
@@ -423,10 +425,9 @@ def rows(result: dict[str, Any]) -> list[Row]:
         ),
         Row(
             "B4'",
-            f"{n}: RSS of all system processes, the peak of {result['memory_window_s']:.0f} s "
-            f"sampled ({result['procs']} processes"
+            f"{n}: RSS of all system processes, {sampled} ({result['procs']} processes"
             + (", and the PostgreSQL server's PSS" if result["postgres"] else "")
-            + f"; every-minute sweeps on pool {result['sweeps_pool']})",
+            + f"; every-minute sweeps on pool {result.get('sweeps_pool', 'municipal')})",
             mib(rss + result["pg_pss_kib"])
             + (
                 f" ({mib(rss)} + PostgreSQL {mib(result['pg_pss_kib'])})"
