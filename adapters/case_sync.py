@@ -51,8 +51,7 @@ class CaseSyncQueue:
         self._tasks: list[asyncio.Task[None]] = []
         self._retries: dict[tuple[str, int], int] = {}
         self.follow_up_tries = 60
-        self._intake_asked: set[str] = set()
-        self._intake_tasks: set[asyncio.Task[None]] = set()
+        self._intake_asks: dict[str, asyncio.Task[None]] = {}
         self.intake_retry_interval = intake_retry_interval
         self.intake_retries = 120
 
@@ -85,7 +84,7 @@ class CaseSyncQueue:
         self._tasks.append(asyncio.create_task(self._start_new_cases()))
 
     async def stop(self) -> None:
-        tasks = [*self._tasks, *self._intake_tasks]
+        tasks = [*self._tasks, *self._intake_asks.values()]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -95,7 +94,7 @@ class CaseSyncQueue:
         """Wait until everything requested so far has been synced (tests, shutdown)."""
         await self._new_cases.join()
         await self._queue.join()
-        await asyncio.gather(*self._intake_tasks, return_exceptions=True)
+        await asyncio.gather(*self._intake_asks.values(), return_exceptions=True)
 
     async def _sync(self, case_type: str, case_id: int) -> None:
         try:
@@ -138,10 +137,8 @@ class CaseSyncQueue:
     def _request_intake(self, deployment: str) -> None:
         """Ask for the intake run, once at a time per deployment; while the last one runs,
         ask again every ``intake_retry_interval`` seconds (for up to ``intake_retries``)."""
-        if deployment in self._intake_asked:
-            return
-        self._intake_asked.add(deployment)
-        self._intake_tasks.add(asyncio.create_task(self._ask_intake(deployment)))
+        if deployment not in self._intake_asks:
+            self._intake_asks[deployment] = asyncio.create_task(self._ask_intake(deployment))
 
     async def _ask_intake(self, deployment: str) -> None:
         try:
@@ -159,8 +156,7 @@ class CaseSyncQueue:
                 await asyncio.sleep(self.intake_retry_interval)
             log.warning("%s still running; the reconcile sweep completes the rest", deployment)
         finally:
-            self._intake_asked.discard(deployment)
-            self._intake_tasks.discard(asyncio.current_task())  # type: ignore[arg-type]
+            self._intake_asks.pop(deployment, None)
 
     async def _start_new_cases(self) -> None:
         """Once new cases pause, start every one waiting, in bulk (``new_case_batch`` at a
