@@ -69,6 +69,15 @@ from core.db import make_engine
 from domain.engine.service import decide_step
 from models.people import User
 from models.steps import CaseRun, HumanStep, StepStatus
+from ops.run import PREFECT
+
+SWEEPS_WHERE = {
+    "cases": "every sweep on the case worker",
+    "municipal": "every sweep on Prefect's process worker",
+    "old": "the every-minute sweeps on Prefect's process worker",
+}
+"""Where the scheduled sweeps ran, by ``--sweeps-pool`` (``old``: results logged before
+dcd2cf5, which have no such key)."""
 
 GOALS = {
     "open_p95_ms": 100.0,
@@ -295,20 +304,26 @@ def ui_run_list(system, calls: int = 5) -> dict[str, float]:
     return got
 
 
-MINUTE_SWEEPS = ("deliver-mail/deliver-mail", "reconcile-flows/reconcile-flows")
+BASELINE_POOL = "municipal"
 
 
-def move_minute_sweeps(system, pool: str) -> None:
-    """The baseline: the sweeps that run every minute on another pool (``municipal``: Prefect's
-    process worker, a process per run, as before they moved to the case worker)."""
+def sweeps_on_process_worker(system) -> None:
+    """The baseline: every scheduled sweep on Prefect's process worker (a process per run),
+    pool ``municipal``, polling every 10 s, as before they all moved to the case worker."""
+    system.run([PREFECT, "work-pool", "create", BASELINE_POOL, "--type", "process", "--overwrite"])
+    system._spawn(
+        "worker",
+        [PREFECT, "worker", "start", "--pool", BASELINE_POOL, "--type", "process"],
+        env={"PREFECT_WORKER_QUERY_SECONDS": "10"},
+    )
     prefect = httpx.Client(base_url=system.prefect_api_url, timeout=60)
-    for name in MINUTE_SWEEPS:
-        deployment = prefect.get(f"/deployments/name/{name}")
-        deployment.raise_for_status()
+    deployments = prefect.post("/deployments/filter", json={}).json()
+    sweeps = [d for d in deployments if d["schedules"]]
+    for deployment in sweeps:
         prefect.patch(
-            f"/deployments/{deployment.json()['id']}", json={"work_pool_name": pool}
+            f"/deployments/{deployment['id']}", json={"work_pool_name": BASELINE_POOL}
         ).raise_for_status()
-    log(f"B4': {', '.join(MINUTE_SWEEPS)} moved to pool {pool}")
+    log(f"B4': {', '.join(d['name'] for d in sweeps)} moved to pool {BASELINE_POOL}")
 
 
 def peak_rss(system, seconds: float) -> tuple[int, int, dict[str, int]]:
@@ -340,8 +355,8 @@ def measure(
     system = new_system(f"b4y-held-{n}" + ("-pg" if postgres else ""), postgres=postgres)
     try:
         system.start_all(demo=False)
-        if sweeps_pool != "cases":
-            move_minute_sweeps(system, sweeps_pool)
+        if sweeps_pool == BASELINE_POOL:
+            sweeps_on_process_worker(system)
         engine = make_engine(system.env()["KKM_DATABASE_URL"])
         built = build(system, engine, n, complaint_share, candidates, build_timeout)
         time.sleep(5)
@@ -427,7 +442,7 @@ def rows(result: dict[str, Any]) -> list[Row]:
             "B4'",
             f"{n}: RSS of all system processes, {sampled} ({result['procs']} processes"
             + (", and the PostgreSQL server's PSS" if result["postgres"] else "")
-            + f"; every-minute sweeps on pool {result.get('sweeps_pool', 'municipal')})",
+            + f"; {SWEEPS_WHERE.get(result.get('sweeps_pool', 'old'))})",
             mib(rss + result["pg_pss_kib"])
             + (
                 f" ({mib(rss)} + PostgreSQL {mib(result['pg_pss_kib'])})"
@@ -497,7 +512,8 @@ def main() -> None:
     parser.add_argument(
         "--sweeps-pool",
         default="cases",
-        help="pool of the every-minute sweeps (municipal: on the process worker, the baseline)",
+        choices=("cases", BASELINE_POOL),
+        help="pool of the scheduled sweeps (municipal: on Prefect's process worker, the baseline)",
     )
     parser.add_argument("--memory-window", type=float, default=130, help="seconds sampled")
     args = parser.parse_args()

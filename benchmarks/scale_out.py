@@ -1,5 +1,5 @@
 """The scale-out shape (what `make run-scaled` starts): PostgreSQL for the application and for
-Prefect, two Prefect process workers; B2 and B3 measured there too. Fresh databases
+Prefect, two case workers and two API processes; B2 and B3 measured there too. Fresh databases
 kkm_bench_app and kkm_bench_prefect on KKM_BENCH_POSTGRES (default
 postgresql://kkm:kkm@127.0.0.1:55432/postgres) each run (DROP … WITH (FORCE); CREATE).
 Samples are smaller than the SQLite rows' so that the whole takes a few minutes."""

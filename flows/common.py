@@ -29,6 +29,10 @@ from domain.engine.steps import open_steps_of_case
 CASE_FLOW_RETRIES = {"retries": 3, "retry_delay_seconds": 5}
 """For ``@flow(**CASE_FLOW_RETRIES)`` on every case flow."""
 
+SWEEP_RETRIES = {"retries": 3, "retry_delay_seconds": 10}
+"""For the scheduled sweeps whose next run is far off (hourly, monthly): one that fails on a
+busy database is tried again soon, whole (each does what is due, once, however often)."""
+
 
 @dataclass(frozen=True)
 class Waiting:

@@ -8,8 +8,7 @@ from datetime import timedelta
 from functools import partial
 
 from anyio import to_thread
-from prefect import flow, get_run_logger, task
-from prefect.cache_policies import NO_CACHE
+from prefect import flow, get_run_logger
 
 from adapters.line_push import deliver_line_pushes
 from adapters.mail import deliver_outbox
@@ -18,7 +17,13 @@ from core.settings import get_settings
 from domain.complaints import service
 from domain.complaints.report import REPORT_CASE_TYPE, previous_month
 from domain.complaints.states import CASE_TYPE
-from flows.common import CASE_FLOW_RETRIES, deliver_case_mail, follow_case, follow_stage
+from flows.common import (
+    CASE_FLOW_RETRIES,
+    SWEEP_RETRIES,
+    deliver_case_mail,
+    follow_case,
+    follow_stage,
+)
 
 
 async def complete_complaint_intake(complaint_id: int) -> bool:
@@ -80,35 +85,27 @@ async def complaint_handling(complaint_id: int) -> str:
     return await to_thread.run_sync(service.status_of, get_engine(), complaint_id)
 
 
-@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=10)
-def chase_divisions() -> dict[str, int]:
-    """Record and queue the notices that are due (each once, whatever the schedule)."""
-    return service.chase_divisions(get_engine())
-
-
-@flow(name="complaint-escalation")
+@flow(name="complaint-escalation", **SWEEP_RETRIES)
 async def complaint_escalation() -> dict[str, int]:
     """Tell the centre of receipts not confirmed in a working day; chase divisions that have
-    not reported: follow-up, first and second notice, then the mayor and the meeting agenda."""
-    counts = chase_divisions()
+    not reported: follow-up, first and second notice, then the mayor and the meeting agenda.
+    Each notice is recorded and queued once, whatever the schedule."""
+    counts = await to_thread.run_sync(service.chase_divisions, get_engine())
     report = await deliver_outbox(get_engine(), get_settings(), limit=1000)
     get_run_logger().info("complaint notices %s; mail sent %d", counts, report.sent)
     return counts
 
 
-@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=10)
-def queue_complaint_report(year_be: int, month: int) -> dict[str, int]:
-    """Build the month's report and queue it for the executives (once per month and person)."""
-    return service.queue_monthly_report(get_engine(), year_be=year_be, month=month)
-
-
-@flow(name="complaint-monthly-report")
+@flow(name="complaint-monthly-report", **SWEEP_RETRIES)
 async def complaint_monthly_report(year_be: int | None = None, month: int | None = None) -> dict:
     """The monthly complaint report to the mayor, deputy mayors and permanent secretary: the
     previous month (Bangkok time) unless a month is given; mailed at once, each person once."""
     if year_be is None or month is None:
         year_be, month = previous_month()
-    counts = queue_complaint_report(year_be, month)
+    # The report is built (its PDF too) and queued once per month and person.
+    counts = await to_thread.run_sync(
+        partial(service.queue_monthly_report, get_engine(), year_be=year_be, month=month)
+    )
     report = await deliver_outbox(
         get_engine(), get_settings(), case=(REPORT_CASE_TYPE, year_be * 100 + month)
     )

@@ -6,9 +6,9 @@ and every resume (~3.4 s here, most of the time between a decision and its flow 
 docs/benchmarks.md, B2). This worker is Prefect's own ``BaseWorker`` with a ``run`` that loads
 the deployment's flow and runs it with ``prefect.flow_engine.run_flow_async`` in this process:
 polling, states, cancellation and the work-pool model are Prefect's; several of them may serve
-the same pool. The two sweeps that run every minute run here too (a process each cost 2-3 s of
-CPU and ~320 MiB while it lived); the rare ones stay on the process worker (``municipal``
-pool). Flows are loaded once per worker process: restart the workers after deploying new code.
+the same pool. The scheduled sweeps run here too: on Prefect's process worker each run was a
+process of 2-3 s of CPU and ~300 MiB while it lived, and the worker itself held ~120 MiB (B4').
+Flows are loaded once per worker process: restart the workers after deploying new code.
 
     python -m flows.inprocess_worker --pool cases
 """

@@ -3,6 +3,7 @@ committees follow the appointment orders that took effect today, and on 1 Octobe
 run after it) each approved plan's next fiscal year opens, carrying the steering committee's
 carry-over decisions. Both are safe to repeat; a missed day is caught up by the next run."""
 
+from anyio import to_thread
 from prefect import flow, get_run_logger
 
 from core.db import get_engine
@@ -14,7 +15,9 @@ from domain.pdca.orders import apply_orders
 @flow(name="pdca-next-cycle")
 async def pdca_next_cycle() -> dict[str, list[str]]:
     check_secret_key(get_settings())
-    applied = apply_orders(get_engine())
-    opened = [f"{series} {year}" for series, year in open_next_cycles(get_engine())]
+    # In threads: this runs on the case worker, beside the case flows.
+    applied = await to_thread.run_sync(apply_orders, get_engine())
+    cycles = await to_thread.run_sync(open_next_cycles, get_engine())
+    opened = [f"{series} {year}" for series, year in cycles]
     get_run_logger().info("orders now in force: %s; cycles opened: %s", applied, opened)
     return {"orders_applied": applied, "cycles_opened": opened}

@@ -169,7 +169,7 @@ async def pdca_round_opening(today: date | None = None) -> list[int]:
     """Open each approved plan's round whose data date has passed (6 months from 1 April,
     12 months from 1 October), once; the divisions are told by mail and the round's flow run
     is started by the reconcile sweep."""
-    check_secret_key(get_settings())  # Prefect's process worker runs this: no guessable key
+    check_secret_key(get_settings())  # a worker runs this: no guessable key
     opened = await to_thread.run_sync(
         lambda: rounds_service.open_due_rounds(get_engine(), today=today)
     )

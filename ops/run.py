@@ -2,8 +2,8 @@
 
 Starts a local SMTP capture, a Prefect server (its own SQLite file, or PostgreSQL with
 --postgres), applies the migrations and demo data to the application database, deploys
-prefect.yaml, starts a worker on each pool (the in-process worker for case flows, Prefect's
-process worker for the sweeps) and the API, starts the demo cases' flow runs, prints where to
+prefect.yaml, starts the case worker (the in-process worker that runs every flow, case flows
+and scheduled sweeps alike) and the API, starts the demo cases' flow runs, prints where to
 open everything, and stops all of it on Ctrl-C, SIGTERM or SIGHUP. `LocalSystem` is also what
 the end-to-end tests start and kill.
 
@@ -12,7 +12,7 @@ Stopping leaves no process behind, however the runner ends:
 - Ctrl-C, SIGTERM, SIGHUP (a terminal, ``make``, systemd, Docker, a CI runner): the runner
   stops every component politely (each in its own process group), then kills what is left of
   each group and every process that still carries the run's ``KKM_RUN_TOKEN`` in its
-  environment (e.g. a flow run Prefect's process worker started in a session of its own).
+  environment (e.g. a process one of them started in a session of its own).
 - The runner killed outright (SIGKILL, a crash): a small watchdog process, started first, in a
   session of its own, reads a pipe from the runner that nothing else holds. The pipe ends when
   the runner's process ends, however it ends; the watchdog then does the same clean-up. Unlike
@@ -72,7 +72,7 @@ PREFECT_SERVICES_OFF = {
     for name in ("LATE_RUNS", "PAUSE_EXPIRATIONS")
 }
 """Prefect services this system does without on any database: nobody watches for late runs
-(workers poll every 0.5 s and 10 s) and suspends have no timeout. The late-runs service also
+(the case worker polls every 0.5 s) and suspends have no timeout. The late-runs service also
 marks a run Late while a worker is taking it (after a burst, hundreds at once), which
 left those runs stranded between Pending and Late (B4' in benchmarks/NOTES.md)."""
 SQLITE_PREFECT_SERVICES_OFF = PREFECT_SERVICES_OFF | {
@@ -93,6 +93,7 @@ class LocalSystem:
     database_url: str | None = None
     prefect_database_url: str | None = None
     workers: int = 1
+    """Case workers (pool ``cases``)."""
     api_processes: int = 1
     """uvicorn worker processes. More than one pays on PostgreSQL; on SQLite they only
     contend for the one write lock (B1 in benchmarks/NOTES.md: slower with two)."""
@@ -180,7 +181,7 @@ class LocalSystem:
         self, args: list[str], env: dict[str, str], **kwargs: Any
     ) -> "subprocess.Popen[Any]":
         """A process in a process group of its own (stopping or killing it reaches its children
-        too: uvicorn's worker processes, a process worker's flow runs), known to the watchdog."""
+        too: uvicorn's worker processes), known to the watchdog."""
         self._tell_watchdog("")  # the watchdog first: nothing runs unwatched
         proc = subprocess.Popen(args, cwd=PROJECT_ROOT, env=env, start_new_session=True, **kwargs)
         self._tell_watchdog(f"+{proc.pid}")
@@ -247,23 +248,11 @@ class LocalSystem:
         self.run([PYTHON, "-m", "ops.seed"] + (["--demo"] if demo else []))
 
     def deploy(self) -> None:
-        self.run([PREFECT, "work-pool", "create", "municipal", "--type", "process", "--overwrite"])
         self.run([PYTHON, "-m", "flows.inprocess_worker", "--pool", "cases", "--create-pool"])
         self.run([PREFECT, "--no-prompt", "deploy", "--all", "--prefect-file", "prefect.yaml"])
 
-    def start_worker(self, name: str = "worker") -> None:
-        """Prefect's process worker for the scheduled sweeps (pool ``municipal``). It polls
-        every 10 s: a sweep may start a few seconds late, and each poll is a write to the
-        Prefect database, which on SQLite holds up the case flows' state changes (B2)."""
-        pool = ["--pool", "municipal", "--type", "process", "--name", f"{name}-{os.getpid()}"]
-        self._spawn(
-            name,
-            [PREFECT, "worker", "start", *pool],
-            env={"PREFECT_WORKER_QUERY_SECONDS": "10"},
-        )
-
     def start_case_worker(self, name: str = "case-worker") -> None:
-        """The in-process worker for case flows (pool ``cases``)."""
+        """The in-process worker (pool ``cases``): every flow, case flows and sweeps."""
         module = [PYTHON, "-m", "flows.inprocess_worker", "--pool", "cases"]
         self._spawn(name, [*module, "--name", f"{name}-{os.getpid()}"])
 
@@ -326,9 +315,7 @@ class LocalSystem:
         self.prepare_database(demo=demo)
         self.deploy()
         for n in range(1, self.workers + 1):
-            suffix = "" if n == 1 else str(n)
-            self.start_worker(f"worker{suffix}")
-            self.start_case_worker(f"case-worker{suffix}")
+            self.start_case_worker("case-worker" if n == 1 else f"case-worker{n}")
         self.start_api()
         if demo:
             self.run([PYTHON, "-m", "ops.sync"])
@@ -362,7 +349,7 @@ def main() -> None:
         help="PostgreSQL server for both the application and Prefect, e.g. "
         "postgresql://kkm:kkm@127.0.0.1:55432 (databases kkm_app and kkm_prefect)",
     )
-    parser.add_argument("--workers", type=int, default=1, help="workers to start on each pool")
+    parser.add_argument("--workers", type=int, default=1, help="case workers to start")
     parser.add_argument(
         "--api-processes", type=int, default=1, help="API processes (2+ with --postgres)"
     )

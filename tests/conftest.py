@@ -105,7 +105,7 @@ def client(engine: Engine, seeded: dict[str, User]) -> Iterator[TestClient]:
 @pytest.fixture(scope="session")
 def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSystem]:
     """The real system (ops/run.py) in separate processes: SMTP capture, Prefect server,
-    a process worker and the API on free ports, its data in a temporary folder. One per run:
+    the case worker and the API on free ports, its data in a temporary folder. One per run:
     starting it costs ~20 s."""
     running = LocalSystem(
         var_dir=tmp_path_factory.mktemp("system"),

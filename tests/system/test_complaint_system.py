@@ -1,4 +1,4 @@
-"""A complaint through the real system (ops/run.py: Prefect server, process worker, API, SMTP
+"""A complaint through the real system (ops/run.py: Prefect server, case worker, API, SMTP
 capture): filed on the public web form, worked by the right officers to resolved, rated. The
 intake run completes it and mails the receipt; it holds no run of its own until the centre's
 decision, then the flow run complaint-<id> waits (PAUSED) on each step and completes after the

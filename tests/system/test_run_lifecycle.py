@@ -148,7 +148,7 @@ def test_sigterm_stops_everything_and_a_second_runner_is_refused(
     runners.append(first)
     first.wait_up()
     components = processes_of(first.var_dir)
-    assert len(components) >= 5, components  # SMTP, Prefect, two workers, API (+ watchdog)
+    assert len(components) >= 4, components  # SMTP, Prefect, case worker, API (+ watchdog)
 
     # The same var directory: refused by the lock, naming the holder and its ports.
     second = start(tmp_path, "second", var_dir=first.var_dir)
