@@ -10,10 +10,11 @@ transaction, so a refused request that rolls back its own work still counts."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, delete, select
 
-from core.db import in_transaction, insert_ignoring_duplicates, utcnow
+from core.db import UTCDateTime, in_transaction, insert_ignoring_duplicates, utcnow
 from models.throttle import Throttle
 
 
@@ -61,13 +62,66 @@ def count(engine: Engine, limit: Limit, key: str, *, now: datetime | None = None
     )
 
 
-def count_in(session: Session, limit: Limit, key: str, *, now: datetime | None = None) -> Throttle:
-    """Count one event for ``key`` in the caller's transaction and return its counter (count,
-    ``blocked_until``). The row stays locked until the caller commits, and a rollback undoes
-    the count: for a plain rate limit checked before the caller's own writes (public intake),
-    which then costs no transaction of its own."""
+@dataclass(frozen=True)
+class Counted:
+    count: int
+    """Events counted in the window, this one included."""
+    blocked_until: datetime | None
+
+
+def count_in(session: Session, limit: Limit, key: str, *, now: datetime | None = None) -> Counted:
+    """Count one event for ``key`` in the caller's transaction. The row stays locked until
+    the caller commits, and a rollback undoes the count: for a plain rate limit checked
+    before the caller's own writes (public intake), which then costs no transaction of its
+    own."""
     now = now or utcnow()
-    return count_locked(session, locked_counter(session, limit, key, now=now), limit, now=now)
+    if not limit.growing:
+        return _count_plain(session, limit, key, now=now)
+    row = count_locked(session, locked_counter(session, limit, key, now=now), limit, now=now)
+    return Counted(row.count, row.blocked_until)
+
+
+_COUNT_PLAIN = (
+    sa.text(
+        """
+        INSERT INTO throttle (scope, key, count, window_started_at, blocked_until, updated_at)
+        VALUES (:scope, :key, 1, :now, NULL, :now)
+        ON CONFLICT (scope, key) DO UPDATE SET
+            count = CASE WHEN throttle.window_started_at <= :expired
+                THEN 1 ELSE throttle.count + 1 END,
+            window_started_at = CASE WHEN throttle.window_started_at <= :expired
+                THEN :now ELSE throttle.window_started_at END,
+            blocked_until = CASE WHEN throttle.window_started_at <= :expired
+                THEN NULL ELSE throttle.blocked_until END,
+            updated_at = :now
+        RETURNING id, count, window_started_at, blocked_until
+        """
+    )
+    .bindparams(sa.bindparam("now", type_=UTCDateTime), sa.bindparam("expired", type_=UTCDateTime))
+    .columns(
+        sa.column("id", sa.Integer),
+        sa.column("count", sa.Integer),
+        sa.column("window_started_at", UTCDateTime),
+        sa.column("blocked_until", UTCDateTime),
+    )
+)
+"""A plain limit's count as one statement, the same on SQLite and PostgreSQL: the counter
+created at 1, or counted on, or started again when its window has passed, by the database
+under the row's lock (no read that could race). Public intake counts three limits per
+complaint; a locked read and an update each cost it 1.7 ms of its ~5 ms (B1)."""
+
+
+def _count_plain(session: Session, limit: Limit, key: str, *, now: datetime) -> Counted:
+    row_id, counted, started, blocked = session.execute(
+        _COUNT_PLAIN,
+        {"scope": limit.scope, "key": _key(key), "now": now, "expired": now - limit.window},
+    ).one()
+    if counted > limit.attempts and blocked != started + limit.window:  # held to the window's end
+        blocked = started + limit.window
+        session.execute(
+            sa.update(Throttle).where(col(Throttle.id) == row_id).values(blocked_until=blocked)
+        )
+    return Counted(counted, blocked)
 
 
 def locked_counter(session: Session, limit: Limit, key: str, *, now: datetime) -> Throttle:

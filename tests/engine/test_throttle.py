@@ -4,6 +4,7 @@ rollback and are shared through the database."""
 
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -29,6 +30,16 @@ def test_rate_limit_holds_until_the_window_ends(engine: Engine) -> None:
     later = T0 + timedelta(minutes=1, seconds=1)
     assert throttle.wait_needed(engine, RATE, "client-a", now=later) is None
     assert throttle.count(engine, RATE, "client-a", now=later) == 1  # a new window
+
+
+def test_a_burst_on_a_plain_limit_counts_every_try_once(engine: Engine) -> None:
+    """The plain limit counts in one statement (public intake's three counters per complaint):
+    tries at once from 8 threads each get their own count, none lost or repeated, and the
+    ones past the limit hold the key to the window's end."""
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        counts = list(pool.map(lambda _: throttle.count(engine, RATE, "burst", now=T0), range(24)))
+    assert sorted(counts) == list(range(1, 25))
+    assert throttle.wait_needed(engine, RATE, "burst", now=T0) == RATE.window
 
 
 def test_growing_delay_doubles_and_is_capped(engine: Engine) -> None:
