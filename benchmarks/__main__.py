@@ -19,6 +19,7 @@ from core.settings import PROJECT_ROOT
 
 BENCHMARKS = {
     "b1": "benchmarks.b1_intake",
+    "b1c": "benchmarks.b1_counters",  # intake's rate-limit counters, in-process
     "b2": "benchmarks.b2_decision_latency",
     "b3": "benchmarks.b3_throughput",
     "b4": "benchmarks.b4_waiting_at_scale",
