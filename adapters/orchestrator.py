@@ -50,6 +50,9 @@ class SyncReport:
     completed: list[str] = field(default_factory=list)
     in_flight: list[str] = field(default_factory=list)
     """Runs still on their way to a suspend: they may suspend on a step decided meanwhile."""
+    not_started: list[str] = field(default_factory=list)
+    """New cases Prefect would not start now (busy, or their parameters refused): the next
+    sweep tries again."""
 
 
 @dataclass(frozen=True)
@@ -174,6 +177,7 @@ class Orchestrator:
                                 run.case_id,
                                 exc_info=True,
                             )
+                            report.not_started.append(f"{run.case_type}-{run.case_id}")
                             continue
                         report.started.append(f"{run.case_type}-{run.case_id}")
         return report
@@ -362,7 +366,9 @@ class Orchestrator:
                     except Exception:  # one broken case must not stop the sweep
                         log.exception("reconcile %s-%s failed", run.case_type, run.case_id)
         if missing:  # in bulk, as the API starts them
-            report.started += (await self.start_new_cases(missing)).started
+            fresh = await self.start_new_cases(missing)
+            report.started += fresh.started
+            report.not_started += fresh.not_started
         return report
 
     async def _sync(

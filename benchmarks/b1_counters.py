@@ -15,6 +15,7 @@ import argparse
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 from sqlmodel import Session
 
@@ -53,8 +54,8 @@ def per_intake_ms(engine, count: Callable[[Session, int], None], n: int) -> floa
     return (time.perf_counter() - t) / n * 1000
 
 
-def run(n: int = 3000) -> list[Row]:
-    engine, _, _ = fresh_database(temp_dir("b1c"))
+def run(n: int = 3000, directory: Path | None = None) -> list[Row]:
+    engine, _, _ = fresh_database(directory or temp_dir("b1c"))
     policy = complaint_policy()
     unlimited = IntakeLimits(per_client=10**9, per_contact=10**9, overall=10**9)
     service.complaint_policy = lambda: replace(policy, intake_limits=unlimited)  # type: ignore[assignment]

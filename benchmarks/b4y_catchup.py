@@ -14,8 +14,8 @@ answer every complaint's own run is started in bulk (``Orchestrator.start_new_ca
 API's line did), each completing its intake as its first act; timed also until every run is
 suspended.
 
-The system as deployed (``LocalSystem.start_all``: SMTP capture, Prefect server, the sweeps'
-process worker, the in-process case worker, the API with Prefect enabled), on SQLite or on
+The system as deployed (``LocalSystem.start_all``: SMTP capture, Prefect server, the
+in-process case worker, the API with Prefect enabled), on SQLite or on
 PostgreSQL (``--postgres``: the production shape, application and Prefect each on a fresh
 database of ``KKM_BENCH_POSTGRES``'s server). Besides the wall time, the CPU time each of
 the system's processes (and the PostgreSQL server's backends, when used) spent from the first

@@ -74,10 +74,8 @@ from ops.run import PREFECT
 SWEEPS_WHERE = {
     "cases": "every sweep on the case worker",
     "municipal": "every sweep on Prefect's process worker",
-    "old": "the every-minute sweeps on Prefect's process worker",
 }
-"""Where the scheduled sweeps ran, by ``--sweeps-pool`` (``old``: results logged before
-dcd2cf5, which have no such key)."""
+"""Where the scheduled sweeps ran, by ``--sweeps-pool``."""
 
 GOALS = {
     "open_p95_ms": 100.0,
@@ -442,7 +440,7 @@ def rows(result: dict[str, Any]) -> list[Row]:
             "B4'",
             f"{n}: RSS of all system processes, {sampled} ({result['procs']} processes"
             + (", and the PostgreSQL server's PSS" if result["postgres"] else "")
-            + f"; {SWEEPS_WHERE.get(result.get('sweeps_pool', 'old'))})",
+            + f"; {SWEEPS_WHERE[result['sweeps_pool']]})",
             mib(rss + result["pg_pss_kib"])
             + (
                 f" ({mib(rss)} + PostgreSQL {mib(result['pg_pss_kib'])})"

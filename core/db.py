@@ -182,6 +182,9 @@ def _insert_ignoring(
 
     dialect = postgresql if dialect_name == "postgresql" else sqlite
     key = list(table.primary_key.columns)[0]
+    defaulted = {c.name for c in table.columns if c.default is not None and not c.primary_key}
+    if defaulted - set(columns):  # the text would ask for them: Python defaults are not run
+        raise ValueError(f"{table.name}: give {sorted(defaulted - set(columns))} too")
     statement = (
         dialect.insert(table)
         .values({name: sa.bindparam(name) for name in columns})

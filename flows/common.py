@@ -30,8 +30,9 @@ CASE_FLOW_RETRIES = {"retries": 3, "retry_delay_seconds": 5}
 """For ``@flow(**CASE_FLOW_RETRIES)`` on every case flow."""
 
 SWEEP_RETRIES = {"retries": 3, "retry_delay_seconds": 10}
-"""For the scheduled sweeps whose next run is far off (hourly, monthly): one that fails on a
-busy database is tried again soon, whole (each does what is due, once, however often)."""
+"""For the scheduled sweeps whose next run is an hour or more away (complaint escalation, the
+monthly report, the PDCA rounds' opening and chase, the next cycle): one that fails on a busy
+database is tried again soon, whole (each does what is due, once, however often it runs)."""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""A Prefect worker that runs case flows inside its own long-lived process.
+"""A Prefect worker that runs flows inside its own long-lived process: the case flows, and the
+scheduled sweeps beside them.
 
 A case flow does little between two human steps: it reads the database, delivers the case's
 mail and suspends again. Prefect's process worker starts a new Python process for every run
@@ -160,7 +161,7 @@ async def create_pool(pool: str) -> None:
                     name=pool,
                     type=WORKER_TYPE,
                     base_job_template=InProcessWorker.get_default_base_job_template(),
-                    description="Case flows (memos, complaints), run in long-lived processes",
+                    description="Case flows and scheduled sweeps, run in long-lived processes",
                 )
             )
         except ObjectAlreadyExists:

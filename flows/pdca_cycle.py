@@ -10,9 +10,10 @@ from core.db import get_engine
 from core.settings import check_secret_key, get_settings
 from domain.pdca.act_cycle import open_next_cycles
 from domain.pdca.orders import apply_orders
+from flows.common import SWEEP_RETRIES
 
 
-@flow(name="pdca-next-cycle")
+@flow(name="pdca-next-cycle", **SWEEP_RETRIES)
 async def pdca_next_cycle() -> dict[str, list[str]]:
     check_secret_key(get_settings())
     # In threads: this runs on the case worker, beside the case flows.

@@ -33,7 +33,13 @@ from domain.pdca import act_service, rounds, rounds_service
 from domain.pdca.act_kinds import ACT_STEP_KINDS
 from domain.pdca.consolidate_rules import REPORT_KINDS
 from domain.pdca.rules import CASE_TYPE, ENACC_STEP
-from flows.common import CASE_FLOW_RETRIES, deliver_case_mail, follow_case, follow_stage
+from flows.common import (
+    CASE_FLOW_RETRIES,
+    SWEEP_RETRIES,
+    deliver_case_mail,
+    follow_case,
+    follow_stage,
+)
 from models.pdca import Plan
 from models.pdca_round import DivisionReport, ReportingRound, ReportStatus
 from models.people import Division
@@ -164,7 +170,7 @@ async def pdca_round(round_id: int) -> str:
 # --------------------------------------------------------------------------- the schedule
 
 
-@flow(name="pdca-round-opening")
+@flow(name="pdca-round-opening", **SWEEP_RETRIES)
 async def pdca_round_opening(today: date | None = None) -> list[int]:
     """Open each approved plan's round whose data date has passed (6 months from 1 April,
     12 months from 1 October), once; the divisions are told by mail and the round's flow run
@@ -180,7 +186,7 @@ async def pdca_round_opening(today: date | None = None) -> list[int]:
     return [r.id for r in opened]  # type: ignore[misc]
 
 
-@flow(name="pdca-round-chase")
+@flow(name="pdca-round-chase", **SWEEP_RETRIES)
 async def pdca_round_chase() -> dict[str, int]:
     """Chase the divisions that have not reported by a round's due date up the ladder
     (config/pdca/rounds.toml); each notice once however often it runs."""

@@ -81,43 +81,56 @@ def count_in(session: Session, limit: Limit, key: str, *, now: datetime | None =
     return Counted(row.count, row.blocked_until)
 
 
-_COUNT_PLAIN = (
-    sa.text(
-        """
-        INSERT INTO throttle (scope, key, count, window_started_at, blocked_until, updated_at)
-        VALUES (:scope, :key, 1, :now, NULL, :now)
-        ON CONFLICT (scope, key) DO UPDATE SET
-            count = CASE WHEN throttle.window_started_at <= :expired
-                THEN 1 ELSE throttle.count + 1 END,
-            window_started_at = CASE WHEN throttle.window_started_at <= :expired
-                THEN :now ELSE throttle.window_started_at END,
-            blocked_until = CASE WHEN throttle.window_started_at <= :expired
-                THEN NULL ELSE throttle.blocked_until END,
-            updated_at = :now
-        RETURNING id, count, window_started_at, blocked_until
-        """
+_COUNTED_ON = """
+    count = CASE WHEN throttle.window_started_at <= :expired THEN 1 ELSE throttle.count + 1 END,
+    window_started_at = CASE WHEN throttle.window_started_at <= :expired
+        THEN :now ELSE throttle.window_started_at END,
+    blocked_until = CASE WHEN throttle.window_started_at <= :expired
+        THEN NULL ELSE throttle.blocked_until END,
+    updated_at = :now
+"""
+"""One more event on an existing counter, or the first of a new window once it has passed."""
+
+
+def _counting(sql: str) -> sa.TextClause:
+    return (
+        sa.text(sql)
+        .bindparams(
+            sa.bindparam("now", type_=UTCDateTime), sa.bindparam("expired", type_=UTCDateTime)
+        )
+        .columns(
+            sa.column("id", sa.Integer),
+            sa.column("count", sa.Integer),
+            sa.column("window_started_at", UTCDateTime),
+            sa.column("blocked_until", UTCDateTime),
+        )
     )
-    .bindparams(sa.bindparam("now", type_=UTCDateTime), sa.bindparam("expired", type_=UTCDateTime))
-    .columns(
-        sa.column("id", sa.Integer),
-        sa.column("count", sa.Integer),
-        sa.column("window_started_at", UTCDateTime),
-        sa.column("blocked_until", UTCDateTime),
-    )
+
+
+_COUNT_EXISTING = _counting(
+    f"UPDATE throttle SET {_COUNTED_ON} WHERE scope = :scope AND key = :key"
+    " RETURNING id, count, window_started_at, blocked_until"
 )
-"""A plain limit's count as one statement, the same on SQLite and PostgreSQL: the counter
-created at 1, or counted on, or started again when its window has passed, by the database
-under the row's lock (no read that could race). Public intake counts three limits per
-complaint inside SQLite's one write lock: created if missing, read under a lock and updated,
-they took 5.1 ms per complaint in-process, as one statement each 1.8 ms
-(benchmarks/b1_counters.py)."""
+_COUNT_NEW = _counting(
+    "INSERT INTO throttle (scope, key, count, window_started_at, blocked_until, updated_at)"
+    " VALUES (:scope, :key, 1, :now, NULL, :now)"
+    f" ON CONFLICT (scope, key) DO UPDATE SET {_COUNTED_ON}"
+    " RETURNING id, count, window_started_at, blocked_until"
+)
 
 
 def _count_plain(session: Session, limit: Limit, key: str, *, now: datetime) -> Counted:
-    row_id, counted, started, blocked = session.execute(
-        _COUNT_PLAIN,
-        {"scope": limit.scope, "key": _key(key), "now": now, "expired": now - limit.window},
-    ).one()
+    """A plain limit's count in one statement, the same on SQLite and PostgreSQL: the counter
+    counted on, or started again when its window has passed, by the database under the row's
+    lock (no read that could race); a key seen for the first time is inserted, or counted on if
+    a concurrent try inserted it first. Public intake counts three limits per complaint inside
+    SQLite's one write lock: created if missing, read under a lock and updated, they took 5.1
+    ms per complaint in-process; as one statement each, 1.8 ms (benchmarks/b1_counters.py).
+    The update comes first so that PostgreSQL draws an id from the sequence only for a new
+    key (an INSERT draws one even when it conflicts)."""
+    values = {"scope": limit.scope, "key": _key(key), "now": now, "expired": now - limit.window}
+    row = session.execute(_COUNT_EXISTING, values).first()
+    row_id, counted, started, blocked = row or session.execute(_COUNT_NEW, values).one()
     if counted > limit.attempts and blocked != started + limit.window:  # held to the window's end
         blocked = started + limit.window
         session.execute(

@@ -93,8 +93,11 @@ def test_a_case_prefect_will_not_start_is_left_to_the_sweep_and_the_others_start
             Orchestrator(engine).start_new_cases([("memo", refused), ("memo", fine)])
         )
     assert report.started == [f"memo-{fine}"]
+    assert report.not_started == [f"memo-{refused}"]
     assert run_of(engine, "memo", fine) is not None
     assert run_of(engine, "memo", refused) is None
+    with session_scope(engine) as session:  # not left for the shared system's sweeps
+        session.get(CaseRun, run.id).finished = True  # type: ignore[union-attr]
     engine.dispose()
 
 
