@@ -42,6 +42,7 @@ The measurements, with every run held:
 import argparse
 import asyncio
 import random
+import threading
 import time
 from typing import Any
 
@@ -324,6 +325,21 @@ def sweeps_on_process_worker(system) -> None:
     log(f"B4': {', '.join(d['name'] for d in sweeps)} moved to pool {BASELINE_POOL}")
 
 
+class PrefectKept(threading.Thread):
+    """What ``make run`` does every 10 s (``LocalSystem.restart_stalled_prefect``), beside the
+    benchmark: Prefect's server on SQLite can deadlock under this load (B4' in NOTES.md)."""
+
+    def __init__(self, system) -> None:
+        super().__init__(daemon=True)
+        self.system, self.restarts, self.done = system, [], threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(10):
+            if self.system.restart_stalled_prefect():
+                self.restarts.append(time.strftime("%H:%M:%S"))
+                log(f"B4': Prefect's server stopped answering; restarted ({len(self.restarts)})")
+
+
 def peak_rss(system, seconds: float) -> tuple[int, int, dict[str, int]]:
     """The largest sum of VmRSS seen, sampled every 0.5 s for ``seconds`` while nothing but
     the scheduled sweeps runs (two minutes see every sweep of the minute twice): the sum, the
@@ -351,8 +367,10 @@ def measure(
     sweeps_pool: str = "cases",
 ) -> dict[str, Any]:
     system = new_system(f"b4y-held-{n}" + ("-pg" if postgres else ""), postgres=postgres)
+    kept = PrefectKept(system)
     try:
         system.start_all(demo=False)
+        kept.start()
         if sweeps_pool == BASELINE_POOL:
             sweeps_on_process_worker(system)
         engine = make_engine(system.env()["KKM_DATABASE_URL"])
@@ -372,6 +390,9 @@ def measure(
         rss_after, _ = tree_rss(system)
         engine.dispose()
     finally:
+        kept.done.set()
+        if kept.is_alive():
+            kept.join()
         system.stop()
     out = {
         "n": n,
@@ -390,6 +411,7 @@ def measure(
         "reconcile_s": sweep_s,
         "reconcile": {k: len(v) for k, v in vars(report).items()},
         "ui_s": ui,
+        "prefect_restarts": kept.restarts,
     }
     log(f"B4': {out}")
     return out
@@ -414,7 +436,12 @@ def rows(result: dict[str, Any]) -> list[Row]:
             "memos, 1 screening round), first case → last run suspended",
             f"{b['rate']:.1f} runs/s ({b['seconds']:.0f} s)",
             "as fast as the system can (report)",
-            f"intake {b['intake']}",
+            f"intake {b['intake']}"
+            + (
+                f"; Prefect's server restarted after stalling at {', '.join(restarts)}"
+                if (restarts := result.get("prefect_restarts"))
+                else ""
+            ),
             "-",
             None,
         ),

@@ -104,6 +104,10 @@ class LocalSystem:
     keep_open: tuple[int, ...] = ()
     """File descriptors the watchdog holds until its clean-up is over (the run lock)."""
     _watchdog: "subprocess.Popen[bytes] | None" = None
+    prefect_stall: float = 60.0
+    """Seconds Prefect's server may go without answering before ``restart_stalled_prefect``
+    restarts it."""
+    _prefect_silent_since: float | None = None
 
     @property
     def prefect_api_url(self) -> str:
@@ -243,6 +247,28 @@ class LocalSystem:
         )
         self._wait_http(f"{self.prefect_api_url}/health", timeout=120)
 
+    def restart_stalled_prefect(self) -> bool:
+        """Restart Prefect's server once it has not answered its health check for
+        ``prefect_stall`` seconds; True if it was restarted. On SQLite, Prefect 3.8.8's server
+        can stop for good under load: on CPython 3.11 the garbage collector, in its event
+        loop's thread, finalises a database cursor whose connection another thread holds
+        while it waits on SQLite's write lock, and neither moves again (B4' in
+        benchmarks/NOTES.md). What it holds is in its database; the case worker and the API
+        reconnect, and the reconcile sweep repairs the runs that were moving meanwhile."""
+        try:
+            httpx.get(f"{self.prefect_api_url}/health", timeout=5).raise_for_status()
+        except httpx.HTTPError:
+            now = time.monotonic()
+            self._prefect_silent_since = self._prefect_silent_since or now
+            if now - self._prefect_silent_since < self.prefect_stall:
+                return False
+            self.kill("prefect-server")
+            self.start_prefect_server()
+            self._prefect_silent_since = None
+            return True
+        self._prefect_silent_since = None
+        return False
+
     def prepare_database(self, *, demo: bool = True) -> None:
         self.run([PYTHON, "-m", "alembic", "upgrade", "head"])
         self.run([PYTHON, "-m", "ops.seed"] + (["--demo"] if demo else []))
@@ -319,6 +345,10 @@ class LocalSystem:
         self.start_api()
         if demo:
             self.run([PYTHON, "-m", "ops.sync"])
+
+
+PREFECT_CHECK_EVERY = 10.0
+"""Seconds between ``make run``'s checks that Prefect's server still answers."""
 
 
 def demo_users() -> str:
@@ -420,8 +450,17 @@ def main() -> None:
 """,
             flush=True,
         )
+        next_check = time.monotonic() + PREFECT_CHECK_EVERY
         while all(p.poll() is None for p in system.procs.values()):
             time.sleep(1)
+            if time.monotonic() >= next_check:
+                if system.restart_stalled_prefect():
+                    print(
+                        "Prefect ไม่ตอบสนอง จึงเริ่มใหม่แล้ว "
+                        f"(Prefect's server stopped answering; restarted at {time.strftime('%X')})",
+                        flush=True,
+                    )
+                next_check = time.monotonic() + PREFECT_CHECK_EVERY
         dead = [n for n, p in system.procs.items() if p.poll() is not None]
         print(f"stopped: {', '.join(dead)} exited; see {var_dir}/<name>.log", file=sys.stderr)
         status = 1
