@@ -16,6 +16,7 @@ Flows are loaded once per worker process: restart the workers after deploying ne
 
 import argparse
 import asyncio
+import logging
 import os
 from contextlib import AbstractContextManager, nullcontext
 from functools import cache
@@ -40,6 +41,8 @@ from prefect.workers.base import (
 )
 
 from adapters.prefect_client import share_tls_contexts
+
+log = logging.getLogger(__name__)
 
 WORKER_TYPE = "kkm-inprocess"
 RESUMING = "Resuming"
@@ -138,14 +141,30 @@ def read_result_storage_once() -> None:
     prefect.results._read_server_default_result_storage_block_id = cache(reader)  # type: ignore[attr-defined]
 
 
+RESTART_AFTER = 5.0
+"""Seconds before the worker starts again after Prefect's server could not be reached."""
+
+
 async def serve(pool: str, name: str | None, limit: int | None) -> None:
-    """Serve ``pool``. The Prefect clients the flow runs create share one TLS context
-    (``adapters.prefect_client``), and no run watches for a suspension from outside."""
+    """Serve ``pool`` until stopped. The Prefect clients the flow runs create share one TLS
+    context (``adapters.prefect_client``), and no run watches for a suspension from outside.
+
+    Prefect's ``BaseWorker`` ends when its server fails it while it hands a run over (the
+    deployment read is unguarded; the error escapes its task group): in B4' on SQLite the
+    server was restarted after a deadlock and the worker went with it. This worker starts
+    again instead; the runs it was moving crash, and the reconcile sweep starts them again
+    (tests/system/test_prefect_restart.py)."""
     share_tls_contexts()
     read_result_storage_once()
     prefect.flow_engine.observe_flow_run_suspension = no_outside_suspension  # type: ignore[assignment]
-    async with InProcessWorker(work_pool_name=pool, name=name, limit=limit) as worker:
-        await worker.start()
+    while True:
+        try:
+            async with InProcessWorker(work_pool_name=pool, name=name, limit=limit) as worker:
+                await worker.start()
+            return
+        except Exception:
+            log.warning("worker stopped; starting again in %.0f s", RESTART_AFTER, exc_info=True)
+            await asyncio.sleep(RESTART_AFTER)
 
 
 async def create_pool(pool: str) -> None:
