@@ -104,9 +104,11 @@ class LocalSystem:
     keep_open: tuple[int, ...] = ()
     """File descriptors the watchdog holds until its clean-up is over (the run lock)."""
     _watchdog: "subprocess.Popen[bytes] | None" = None
-    prefect_stall: float = 60.0
+    prefect_stall: float = 180.0
     """Seconds Prefect's server may go without answering before ``restart_stalled_prefect``
-    restarts it."""
+    restarts it. Under a burst on SQLite it answers its health check after 10-20 s for
+    minutes on end (it waits on its file's write lock, up to 60 s a statement); restarting it
+    then only starts the burst's work again. The deadlock below does not end."""
     _prefect_silent_since: float | None = None
 
     @property
@@ -256,7 +258,7 @@ class LocalSystem:
         benchmarks/NOTES.md). What it holds is in its database; the case worker and the API
         reconnect, and the reconcile sweep repairs the runs that were moving meanwhile."""
         try:
-            httpx.get(f"{self.prefect_api_url}/health", timeout=5).raise_for_status()
+            httpx.get(f"{self.prefect_api_url}/health", timeout=30).raise_for_status()
         except httpx.HTTPError:
             now = time.monotonic()
             self._prefect_silent_since = self._prefect_silent_since or now
