@@ -108,7 +108,7 @@ class LocalSystem:
     """Seconds Prefect's server may go without answering before ``restart_stalled_prefect``
     restarts it. Under a burst on SQLite it answers its health check after 10-20 s for
     minutes on end (it waits on its file's write lock, up to 60 s a statement); restarting it
-    then only starts the burst's work again. The deadlock below does not end."""
+    then only starts the burst's work again. The deadlock it is for does not end."""
     _prefect_silent_since: float | None = None
 
     @property
