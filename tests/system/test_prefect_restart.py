@@ -27,6 +27,20 @@ from tests.system.test_system import Officer, paused_on, wait_for
 pytestmark = pytest.mark.slow
 
 
+def a_memo_reaches_its_first_step(system: LocalSystem, subject: str) -> None:
+    """A memo submitted through the API; its run suspends on the first level (cases move)."""
+    author = Officer(system, "somchai")
+    r = author.http.post("/api/memos", json={"subject": subject, "chain": "memo-delegated"})
+    assert r.status_code == 201, r.text
+    memo_id = r.json()["id"]
+    step = author.open_step(memo_id)
+    wait_for(
+        lambda: paused_on(system, memo_id, step["key"]),
+        timeout=120,
+        what=f"memo {memo_id}'s run suspended on its first step",
+    )
+
+
 def test_a_silent_prefect_server_is_restarted_and_cases_move_again(tmp_path: Path) -> None:
     system = LocalSystem(var_dir=tmp_path, ports=free_ports())
     system.prefect_stall = 5
@@ -40,19 +54,7 @@ def test_a_silent_prefect_server_is_restarted_and_cases_move_again(tmp_path: Pat
         assert system.procs["prefect-server"].pid != frozen
         assert not system.restart_stalled_prefect()
 
-        author = Officer(system, "somchai")
-        r = author.http.post(
-            "/api/memos",
-            json={"subject": "ขออนุมัติซ่อมไฟถนนหลังเริ่ม Prefect ใหม่", "chain": "memo-delegated"},
-        )
-        assert r.status_code == 201, r.text
-        memo_id = r.json()["id"]
-        step = author.open_step(memo_id)
-        wait_for(
-            lambda: paused_on(system, memo_id, step["key"]),
-            timeout=120,
-            what="the new memo's run suspended on its first step",
-        )
+        a_memo_reaches_its_first_step(system, "ขออนุมัติซ่อมไฟถนนหลังเริ่ม Prefect ใหม่")
     finally:
         system.stop()
 
@@ -114,18 +116,7 @@ def test_the_case_worker_outlives_a_failed_hand_over(tmp_path: Path) -> None:
             env={"PREFECT_API_URL": link.url},
         )
 
-        author = Officer(system, "somchai")
-        r = author.http.post(
-            "/api/memos", json={"subject": "ขออนุมัติจัดซื้อยางรถยนต์", "chain": "memo-delegated"}
-        )
-        assert r.status_code == 201, r.text
-        memo_id = r.json()["id"]
-        step = author.open_step(memo_id)
-        wait_for(
-            lambda: paused_on(system, memo_id, step["key"]),
-            timeout=120,
-            what="the memo's run suspended by the worker after its failed hand-over",
-        )
+        a_memo_reaches_its_first_step(system, "ขออนุมัติจัดซื้อยางรถยนต์")
         assert link.failed, "the fault was never met"
         assert system.procs["case-worker"].poll() is None
         assert "starting again" in (tmp_path / "case-worker.log").read_text()
