@@ -245,7 +245,8 @@ class LocalSystem:
         (self.var_dir / "prefect").mkdir(parents=True, exist_ok=True)
         self._spawn(
             "prefect-server",
-            [PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(self.ports.prefect)],
+            [PYTHON, "-m", "ops.prefect_server", "server", "start"]
+            + ["--host", "127.0.0.1", "--port", str(self.ports.prefect)],
         )
         self._wait_http(f"{self.prefect_api_url}/health", timeout=120)
 
