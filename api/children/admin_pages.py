@@ -1,6 +1,7 @@
 """The children's administration page (/pages/children/admin): a school's classes enrolled
 (one pupil, or a class list from CSV/XLSX refused whole naming each broken row), its teachers
-linked (the coordinator), and, for the coordinator who does not read cases, a case handed to
+linked (the coordinator), the school's register history (who did which, when), and, for the
+coordinator who does not read cases, a case handed to
 another core person or closed early by its number, with the reason."""
 
 from datetime import date
@@ -16,7 +17,7 @@ from api.children.page_forms import STALE_FORM, posted_form
 from api.children.pages import run_stage
 from api.deps import CaseSyncDep, EngineDep, SessionDep, SettingsDep, sync_case_later
 from api.pages.common import PageUser, csrf_ok, error_page, render
-from domain.children import admin, roster_import, service
+from domain.children import admin, register_history, roster_import, service
 from domain.children.admin_access import administers_school
 from domain.children.classroom import this_academic_year
 from domain.children.referral_access import is_coordinator
@@ -69,6 +70,7 @@ def admin_page(
         "schools": schools,
         "school": chosen,
         "teachers": admin.teachers_of_school(session, chosen.id) if chosen else [],  # type: ignore[arg-type]
+        "history": register_history.history(session, chosen.id) if chosen else [],  # type: ignore[arg-type]
         "coordinator": is_coordinator(session, user),
         "year": this_academic_year(),
         "columns": [names[0] for names in roster_import.ROSTER_COLUMNS.values()],

@@ -7,7 +7,7 @@ ends when next resumed."""
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from domain.children import roster
+from domain.children import register_history, roster
 from domain.children.admin_access import require_manage_case
 from domain.children.notices import notify_parents
 from domain.children.path import get_case
@@ -46,12 +46,23 @@ def link_teacher(
     def work(session: Session, user: User) -> User:
         require_coordinator(session, user)
         teacher = _active_user(session, teacher_username)
-        roster.link_teacher(
+        linked = roster.link_teacher(
             session,
             user_id=teacher.id,  # type: ignore[arg-type]
             school_id=school_id,
             class_name=class_name,
         )
+        if linked:
+            register_history.record(
+                session,
+                school_id=school_id,
+                action="child_teacher_linked",
+                actor=user,
+                title=f"{teacher.full_name} ({teacher.username}) · "
+                + register_history.class_text(class_name.strip()),
+                teacher_id=teacher.id,
+                class_name=class_name.strip(),
+            )
         return teacher
 
     return as_user(engine, user_id, work)

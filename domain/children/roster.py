@@ -37,7 +37,8 @@ def school(session: Session, school_id: int) -> School:
     return found
 
 
-def link_teacher(session: Session, *, user_id: int, school_id: int, class_name: str = "") -> None:
+def link_teacher(session: Session, *, user_id: int, school_id: int, class_name: str = "") -> bool:
+    """Link a teacher to a school's class ("" = every class); False if already linked."""
     school(session, school_id)
     exists = session.exec(
         select(SchoolTeacher.id).where(
@@ -51,6 +52,7 @@ def link_teacher(session: Session, *, user_id: int, school_id: int, class_name: 
             SchoolTeacher(user_id=user_id, school_id=school_id, class_name=class_name.strip())
         )
         session.flush()
+    return exists is None
 
 
 def name_core_person(session: Session, *, school_id: int, user_id: int) -> None:

@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from domain.children import roster
+from domain.children import register_history, roster
 from domain.children.admin_access import require_enrol
 from domain.children.service import as_user
 from domain.screening import ids
@@ -185,6 +185,18 @@ def import_roster(
                 roster.add_guardian(
                     session, child_id=pupil.person_id, data=row.guardian, actor=user
                 )
+        classes = sorted({r.pupil.class_name for r in rows})
+        register_history.record(
+            session,
+            school_id=school_id,
+            action="child_roster_imported",
+            actor=user,
+            title=f"{len(rows)} คน จากไฟล์ {filename} ({', '.join(classes)}) ปีการศึกษา {year}",
+            filename=filename,
+            pupils=len(rows),
+            classes=classes,
+            year=year,
+        )
         return len(rows)
 
     return as_user(engine, user_id, work)

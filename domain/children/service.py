@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from core.db import in_transaction, utcnow
-from domain.children import roster, screening
+from domain.children import register_history, roster, screening
 from domain.children.admin_access import require_enrol
 from domain.children.path import get_case, open_steps_by_kind
 from domain.children.protection import may_read_case
@@ -376,6 +376,17 @@ def enrol_pupil(
         row = roster.enrol(session, pupil, actor=user)
         for guardian in guardians:
             roster.add_guardian(session, child_id=row.person_id, data=guardian, actor=user)
+        register_history.record(
+            session,
+            school_id=pupil.school_id,
+            action="child_pupil_enrolled",
+            actor=user,
+            title=f"1 คน {register_history.class_text(row.class_name)}"
+            f" ปีการศึกษา {row.academic_year}",
+            person_id=row.person_id,
+            class_name=row.class_name,
+            year=row.academic_year,
+        )
         return row
 
     return as_user(engine, user_id, work)

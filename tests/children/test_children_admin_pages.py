@@ -8,7 +8,10 @@ import io
 
 from sqlmodel import Session, func, select
 
+from domain.children import register_history
 from domain.children.protection import teaches_class
+from domain.children.register_history import SCHOOL_REGISTER
+from domain.engine import audit
 from models.children import CaseStatus, ChildCase, Pupil
 from models.people import User
 from models.screening import Person
@@ -30,11 +33,21 @@ def _pupils(engine) -> int:
         return session.exec(select(func.count()).select_from(Pupil)).one()
 
 
+def _history(engine, school: int) -> list[tuple[str, str, str]]:
+    """The school's register history, oldest first, and that its chain holds."""
+    with Session(engine) as session:
+        chain = audit.timeline(session, case_type=SCHOOL_REGISTER, case_id=school)
+        assert audit.verify(chain).valid
+        events = register_history.history(session, school)
+    return [(e.who, e.what, e.title) for e in reversed(events)]
+
+
 def test_the_core_person_enrols_a_pupil_and_a_class_list(client, engine, children_roster):
     sign_in(client, "preecha")
     assert "ทะเบียนนักเรียนและครู" in client.get("/pages/children").text
     html, school = _admin(client, engine)
     assert 'data-testid="enrol-form"' in html and 'data-testid="teacher-form"' not in html
+    seeded = len(_history(engine, school))  # the demo's enrolments
     saved = client.post(
         "/pages/children/admin/pupils",
         data={
@@ -77,9 +90,16 @@ def test_the_core_person_enrols_a_pupil_and_a_class_list(client, engine, childre
     assert "แถวที่ 3 คอลัมน์ B (นามสกุล): ไม่มีนามสกุล" in refused.text
     assert "แถวที่ 3 คอลัมน์ E (วันเกิด)" in refused.text
     assert _pupils(engine) == before
+    assert len(_history(engine, school)) == seeded + 1  # the refused file left no trace either
     done = upload(good, csrf_of(saved.text))
     assert done.status_code == 200 and "นำเข้ารายชื่อนักเรียน 1 คนแล้ว" in done.text
     assert _pupils(engine) == before + 1
+    preecha = children_roster["preecha"].full_name
+    assert _history(engine, school)[seeded:] == [
+        (preecha, "เพิ่มนักเรียน", "1 คน ห้อง ป.3/1 ปีการศึกษา 2569"),
+        (preecha, "นำเข้ารายชื่อนักเรียน", "1 คน จากไฟล์ ห้อง.csv (ป.3/1) ปีการศึกษา 2569"),
+    ]
+    assert "จากไฟล์ ห้อง.csv (ป.3/1)" in done.text  # shown on the page
 
 
 def test_only_the_coordinator_links_a_teacher(client, engine, children_roster):
@@ -93,6 +113,13 @@ def test_only_the_coordinator_links_a_teacher(client, engine, children_roster):
     assert 'data-testid="teacher-form"' in html
     linked = client.post("/pages/children/admin/teachers", data=form | {"csrf": csrf_of(html)})
     assert linked.status_code == 200 and "(ห้อง ป.6/1) แล้ว" in linked.text
+    again = client.post("/pages/children/admin/teachers", data=form | {"csrf": csrf_of(html)})
+    assert again.status_code == 200
+    wilawan = children_roster["kru_wilawan"]
+    linked_by = (children_roster["siriporn"].full_name, "เชื่อมครูกับโรงเรียน")
+    assert [event for event in _history(engine, school) if event[1] == linked_by[1]] == [
+        (*linked_by, f"{wilawan.full_name} (kru_wilawan) · ห้อง ป.6/1")  # once, not twice
+    ]
     with Session(engine) as session:
         teacher = session.get(User, children_roster["kru_wilawan"].id)
         assert teaches_class(session, teacher, school, "ป.6/1")  # type: ignore[arg-type]

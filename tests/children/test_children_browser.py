@@ -70,3 +70,51 @@ def test_a_teacher_screens_a_pupil_and_the_case_appears_for_the_core_person(live
         expect(other.get_by_test_id("case-row").filter(has_text=f"เลขที่ {case_id}")).to_have_count(0)
         response = other.goto(f"{base}/pages/children/cases/{case_id}?purpose=x")
         assert response is not None and response.status == 403
+
+
+@pytest.mark.slow
+def test_the_register_page_links_a_teacher_imports_a_class_and_keeps_who_did_it(live_api, tmp_path):
+    """The coordinator links a teacher to a class; the school's core person uploads that
+    class's list as a spreadsheet; the register's history names each of them."""
+    from openpyxl import Workbook
+    from playwright.sync_api import expect
+
+    base = live_api.api_url
+    class_list = tmp_path / "ป.4-2.xlsx"
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["ชื่อ", "นามสกุล", "ชั้น", "ห้อง", "วันเกิด"])
+    sheet.append(["กานต์", "ศรีสุข", "ป.4", "ป.4/2", "12/02/2560"])
+    sheet.append(["ข้าวหอม", "ศรีสุข", "ป.4", "ป.4/2", "03/09/2560"])
+    book.save(class_list)
+
+    with chromium() as browser:
+        page = browser.new_context(
+            locale="th-TH", viewport={"width": 1400, "height": 900}
+        ).new_page()
+        page.set_default_timeout(15_000)
+        sign_in_page(page, base, "siriporn")
+        page.goto(f"{base}/pages/children/admin")
+        teachers = page.get_by_test_id("teacher-form")
+        teachers.locator("input[name=teacher_username]").fill("kru_somsri")
+        teachers.locator("input[name=class_name]").fill("ป.4/2")
+        teachers.locator("button[type=submit]").click()
+        expect(page.get_by_test_id("flash")).to_contain_text("(ห้อง ป.4/2) แล้ว")
+        history = page.get_by_test_id("register-history")
+        linked = history.locator("tr", has_text="เชื่อมครูกับโรงเรียน")
+        expect(linked).to_contain_text("ศิริพร")
+        expect(linked).to_contain_text("(kru_somsri) · ห้อง ป.4/2")
+
+        page.context.clear_cookies()
+        sign_in_page(page, base, "preecha")
+        page.goto(f"{base}/pages/children/admin")
+        roster = page.get_by_test_id("roster-form")
+        roster.locator("input[type=file]").set_input_files(str(class_list))
+        roster.locator("button[type=submit]").click()
+        expect(page.get_by_test_id("flash")).to_contain_text("นำเข้ารายชื่อนักเรียน 2 คนแล้ว")
+        imported = page.get_by_test_id("register-history").locator("tr").nth(1)
+        expect(imported).to_contain_text("นำเข้ารายชื่อนักเรียน")
+        expect(imported).to_contain_text("ปรีชา")
+        expect(imported).to_contain_text("2 คน จากไฟล์ ป.4-2.xlsx (ป.4/2)")
+        expect(imported.locator("td").first).to_contain_text(re.compile(r"25\d\d"))  # พ.ศ.
+        page.screenshot(path=str(screenshot_path("children-register-history.png")), full_page=True)
