@@ -16,7 +16,12 @@ class Throttle(SQLModel, table=True):
 
     __table_args__ = (sa.UniqueConstraint("scope", "key"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(
+        default=None,
+        # 64-bit on PostgreSQL: every new key draws an id (migration 0022). SQLite's INTEGER
+        # PRIMARY KEY is 64-bit, and only that spelling numbers rows by itself.
+        sa_column=sa.Column(sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True),
+    )
     scope: str = Field(max_length=32)
     key: str = Field(max_length=200)
     count: int = 0

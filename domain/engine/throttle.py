@@ -99,7 +99,7 @@ def _counting(sql: str) -> sa.TextClause:
             sa.bindparam("now", type_=UTCDateTime), sa.bindparam("expired", type_=UTCDateTime)
         )
         .columns(
-            sa.column("id", sa.Integer),
+            sa.column("id", sa.BigInteger),
             sa.column("count", sa.Integer),
             sa.column("window_started_at", UTCDateTime),
             sa.column("blocked_until", UTCDateTime),

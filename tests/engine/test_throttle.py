@@ -42,6 +42,23 @@ def test_a_burst_on_a_plain_limit_counts_every_try_once(engine: Engine) -> None:
     assert throttle.wait_needed(engine, RATE, "burst", now=T0) == RATE.window
 
 
+def test_counting_goes_on_past_32_bit_ids(engine: Engine) -> None:
+    """Every key counted for the first time draws an id; a flood from new client addresses
+    must not run a 32-bit id out and stop public intake (migration 0022)."""
+    throttle.count(engine, RATE, "seen-before", now=T0)
+    past_32_bits = 2**31 + 10
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT setval('throttle_id_seq', :id)"), {"id": past_32_bits})
+        else:  # SQLite numbers the next row after the highest id
+            conn.execute(sa.text("UPDATE throttle SET id = :id"), {"id": past_32_bits})
+    for i in range(RATE.attempts + 1):
+        assert throttle.count(engine, RATE, "new-address", now=T0) == i + 1
+    assert throttle.wait_needed(engine, RATE, "new-address", now=T0) == RATE.window
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT max(id) FROM throttle")).scalar_one() > 2**31
+
+
 def test_growing_delay_doubles_and_is_capped(engine: Engine) -> None:
     waits = []
     for i in range(8):
