@@ -33,6 +33,7 @@ from prefect.client.schemas.responses import WorkerFlowRunResponse
 from prefect.exceptions import Pause
 from prefect.flow_engine import run_flow_async
 from prefect.flows import load_flow_from_flow_run
+from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 from prefect.workers.base import (
     BaseJobConfiguration,
     BaseVariables,
@@ -144,10 +145,18 @@ def read_result_storage_once() -> None:
 RESTART_AFTER = 5.0
 """Seconds before the worker starts again after Prefect's server could not be reached."""
 
+NO_HEARTBEATS = {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
+"""Prefect 3.8.8 gives every running flow run a thread that wakes each second to send a
+heartbeat event every 180 s. In one process that takes a burst's runs at once it was 1,800
+threads, and nothing here reads heartbeats (no automation; the reconcile sweep finds a crashed
+run from the database: B4' in benchmarks/NOTES.md). The setting cannot be turned off by
+environment variable (it must be at least 30), only in the process."""
+
 
 async def serve(pool: str, name: str | None, limit: int | None) -> None:
     """Serve ``pool`` until stopped. The Prefect clients the flow runs create share one TLS
-    context (``adapters.prefect_client``), and no run watches for a suspension from outside.
+    context (``adapters.prefect_client``), no run watches for a suspension from outside, and
+    none sends heartbeats (``NO_HEARTBEATS``).
 
     Prefect's ``BaseWorker`` ends when its server fails it while it hands a run over (the
     deployment read is unguarded; the error escapes its task group): in B4' on SQLite the
@@ -157,14 +166,15 @@ async def serve(pool: str, name: str | None, limit: int | None) -> None:
     share_tls_contexts()
     read_result_storage_once()
     prefect.flow_engine.observe_flow_run_suspension = no_outside_suspension  # type: ignore[assignment]
-    while True:
-        try:
-            async with InProcessWorker(work_pool_name=pool, name=name, limit=limit) as worker:
-                await worker.start()
-            return
-        except Exception:
-            log.warning("worker stopped; starting again in %.0f s", RESTART_AFTER, exc_info=True)
-            await asyncio.sleep(RESTART_AFTER)
+    with temporary_settings(updates=NO_HEARTBEATS):  # the runs started here inherit it
+        while True:
+            try:
+                async with InProcessWorker(work_pool_name=pool, name=name, limit=limit) as worker:
+                    await worker.start()
+                return
+            except Exception:
+                log.warning("worker stopped; again in %.0f s", RESTART_AFTER, exc_info=True)
+                await asyncio.sleep(RESTART_AFTER)
 
 
 async def create_pool(pool: str) -> None:
