@@ -17,6 +17,23 @@ from models.people import User
 from models.steps import HumanStep
 
 Choices = list[tuple[str, str]]
+MenuRule = Callable[[Session, User], bool]
+
+
+def every_officer(_session: Session, user: User) -> bool:
+    """Memos, complaints and the like: any active officer may have business there."""
+    return user.active
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A link in the officers' menu, shown only to whom ``shown_to`` answers True: need to
+    know (PDPA), each workflow's own access rule deciding who has business there."""
+
+    path: str
+    title: str
+    """Thai."""
+    shown_to: MenuRule = every_officer
 
 
 @dataclass(frozen=True)
@@ -27,8 +44,8 @@ class WorkflowPages:
     """The case itself, shown above a step's decision form to whoever may read the case."""
     field_choices: Callable[[Session, HumanStep], Mapping[str, Choices]] | None = None
     """Choices from the data for a step form's fields (shown as selects)."""
-    nav: tuple[tuple[str, str], ...] = ()
-    """(path, Thai title) links in the officers' menu."""
+    nav: tuple[NavLink, ...] = ()
+    """Its links in the officers' menu."""
 
 
 @cache
@@ -43,6 +60,15 @@ def installed_pages() -> Mapping[str, WorkflowPages]:
                 pages[workflow.case_type] if isinstance(pages, Mapping) else pages
             )
     return found
+
+
+def nav_links(session: Session, user: User) -> list[NavLink]:
+    """The menu links of the installed workflows that ``user`` has business in, in the order
+    of ``INSTALLED`` (pages serving several case types give their links once)."""
+    links: list[NavLink] = []
+    for pages in installed_pages().values():
+        links.extend(link for link in pages.nav if link not in links)
+    return [link for link in links if link.shown_to(session, user)]
 
 
 def install_all(app: FastAPI) -> None:

@@ -13,7 +13,9 @@ from api.children import (
     referral_routes,
     routes,
 )
-from api.workflows import WorkflowPages
+from api.workflows import NavLink, WorkflowPages
+from domain.children.menu_access import may_follow_referrals, may_use_care
+from domain.children.referral_access import may_read_figures
 
 
 def install(app: FastAPI) -> None:
@@ -34,14 +36,14 @@ PAGES: dict[str, WorkflowPages] = {
     "child-care": WorkflowPages(
         install=install,
         case_panel=pages.case_panel,
-        nav=(("/pages/children", "ดูแลเด็กกลุ่มเสี่ยง"),),
+        nav=(NavLink("/pages/children", "ดูแลเด็กกลุ่มเสี่ยง", shown_to=may_use_care),),
     ),
     "child-referral": WorkflowPages(
         install=install_referrals,
         case_panel=referral_pages.case_panel,
         nav=(
-            ("/pages/children/referrals", "ส่งต่อเด็กและเยาวชน"),
-            ("/pages/children/figures", "ตัวเลขสรุปเด็กและเยาวชน"),
+            NavLink("/pages/children/referrals", "ส่งต่อเด็กและเยาวชน", shown_to=may_follow_referrals),
+            NavLink("/pages/children/figures", "ตัวเลขสรุปเด็กและเยาวชน", shown_to=may_read_figures),
         ),
     ),
 }

@@ -16,7 +16,7 @@ from api.complaints import (
     report,
     routes,
 )
-from api.workflows import WorkflowPages
+from api.workflows import NavLink, WorkflowPages
 
 
 def install(app: FastAPI) -> None:
@@ -35,5 +35,5 @@ PAGES = WorkflowPages(
     install=install,
     case_panel=panel.case_panel,
     field_choices=panel.field_choices,
-    nav=(("/pages/complaints", "เรื่องร้องเรียน"),),
+    nav=(NavLink("/pages/complaints", "เรื่องร้องเรียน"),),  # any officer may be assigned one
 )

@@ -10,7 +10,8 @@ import logging
 from fastapi import FastAPI
 
 from api.integrity import disclosure, officers, public
-from api.workflows import WorkflowPages
+from api.workflows import NavLink, WorkflowPages
+from domain.integrity.menu_access import is_named_officer
 
 QUIET_PREFIXES = ("/integrity", "/api/integrity")
 """The sealed channel's paths (the disclosure pages, /ita, are logged as any public page)."""
@@ -45,5 +46,5 @@ def install(app: FastAPI) -> None:
 PAGES = WorkflowPages(
     install=install,
     case_panel=officers.case_panel,
-    nav=(("/pages/integrity", "ร้องเรียนการทุจริต"),),
+    nav=(NavLink("/pages/integrity", "ร้องเรียนการทุจริต", shown_to=is_named_officer),),
 )

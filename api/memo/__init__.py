@@ -3,7 +3,7 @@
 from fastapi import FastAPI
 
 from api.memo import pages, routes
-from api.workflows import WorkflowPages
+from api.workflows import NavLink, WorkflowPages
 
 
 def install(app: FastAPI) -> None:
@@ -14,5 +14,5 @@ def install(app: FastAPI) -> None:
 PAGES = WorkflowPages(
     install=install,
     case_panel=pages.case_panel,
-    nav=(("/pages/memos", "บันทึกข้อความ"),),
+    nav=(NavLink("/pages/memos", "บันทึกข้อความ"),),  # any officer writes one
 )

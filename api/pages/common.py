@@ -23,7 +23,7 @@ from api.deps import (
     current_user,
 )
 from api.errors import status_of
-from api.workflows import installed_pages
+from api.workflows import nav_links
 from core.settings import PROJECT_ROOT, Settings
 from domain.engine.calendar import thai_date_text
 from domain.engine.forms import thai_errors
@@ -112,7 +112,11 @@ def render(
         ctx["csrf"] = csrf_for(settings, request.cookies.get(TOKEN_COOKIE))
     if user is not None and session is not None and user.division_id is not None:
         ctx["division"] = session.get(Division, user.division_id)
-    ctx["nav"] = [link for pages in installed_pages().values() for link in pages.nav]
+    ctx["nav"] = []
+    if user is not None:
+        if session is None:
+            raise TypeError("render: a signed-in officer's page needs its session (the menu)")
+        ctx["nav"] = nav_links(session, user)  # need to know: only where the user has business
     return templates.TemplateResponse(request, name, ctx, status_code=status_code)
 
 

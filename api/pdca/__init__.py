@@ -22,7 +22,7 @@ from api.pdca import (
 from api.pdca import orders as order_pages
 from api.pdca import rounds as round_routes
 from api.pdca.act_panels import case_panel as act_panel
-from api.workflows import WorkflowPages
+from api.workflows import NavLink, WorkflowPages
 from domain.pdca.act_kinds import ACT_STEP_KINDS
 from domain.pdca.consolidate_rules import REPORT_KINDS
 from domain.pdca.rounds import is_division_step
@@ -63,12 +63,12 @@ PAGES = {
     "pdca-plan": WorkflowPages(
         install=install,
         case_panel=pages.case_panel,
-        nav=(("/pages/pdca", "แผนป้องกันการทุจริต"),),
+        nav=(NavLink("/pages/pdca", "แผนป้องกันการทุจริต"),),  # published: every officer
     ),
     "pdca-round": WorkflowPages(
         install=install_rounds,
         case_panel=round_case_panel,
-        nav=(("/pages/pdca/rounds", "รายงานผลรอบ 6/12 เดือน"),),
+        nav=(NavLink("/pages/pdca/rounds", "รายงานผลรอบ 6/12 เดือน"),),  # every division reports
     ),
     "pdca-model-subdistrict": model_subdistrict.PAGES,
 }

@@ -11,8 +11,8 @@ from sqlmodel import Session
 
 from api.deps import CurrentUser, EngineDep, PathId, SessionDep
 from api.pdca import model_subdistrict_pages as pages
-from api.workflows import WorkflowPages
-from domain.pdca.model_subdistrict import rules, service
+from api.workflows import NavLink, WorkflowPages
+from domain.pdca.model_subdistrict import menu_access, rules, service
 from domain.pdca.model_subdistrict.scoring import Score
 from domain.pdca.model_subdistrict.service import SubdistrictView, subdistrict_view
 from models.model_subdistrict import ModelSubdistrict
@@ -310,5 +310,9 @@ def install(app: FastAPI) -> None:
 PAGES = WorkflowPages(
     install=install,
     case_panel=pages.case_panel,
-    nav=(("/pages/pdca/model-subdistricts", "ตำบลต้นแบบ"),),
+    nav=(
+        NavLink(
+            "/pages/pdca/model-subdistricts", "ตำบลต้นแบบ", shown_to=menu_access.has_business
+        ),
+    ),
 )

@@ -12,7 +12,8 @@ from api.screening import (
     pages,
     routes,
 )
-from api.workflows import WorkflowPages
+from api.workflows import NavLink, WorkflowPages
+from domain.screening.menu_access import has_business
 
 
 def install(app: FastAPI) -> None:
@@ -43,5 +44,5 @@ def install(app: FastAPI) -> None:
 PAGES = WorkflowPages(
     install=install,
     case_panel=assessment_progress.case_panel,
-    nav=(("/pages/screening", "คัดกรองผู้รับโอกาส"),),
+    nav=(NavLink("/pages/screening", "คัดกรองผู้รับโอกาส", shown_to=has_business),),
 )

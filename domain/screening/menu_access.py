@@ -1,0 +1,44 @@
+"""Who sees welfare screening in the officers' menu (need to know: poor households' records,
+HIV status). The rounds' pages show others their titles and counts alone: no names, no form
+they may use, and every record, benefit or renewal page refuses them."""
+
+from sqlmodel import Session, col, select
+
+from domain.engine.visibility import can_view
+from domain.errors import NotEntitled
+from domain.screening.rounds import check_coordinator
+from domain.screening.states import CASE_TYPE
+from models.people import User
+from models.screening import ScreeningRound
+from models.screening_renewal import MentorAssignment
+
+
+def is_coordinator(session: Session, user: User) -> bool:
+    """The welfare division's coordinators open rounds, nominate and merge."""
+    try:
+        check_coordinator(session, user)
+    except NotEntitled:
+        return False
+    return True
+
+
+def is_mentor(session: Session, user: User) -> bool:
+    """A scholarship recipient's mentor reports on and reads the recipient (``renewal``)."""
+    found = session.exec(
+        select(MentorAssignment.id).where(MentorAssignment.mentor_user_id == user.id)
+    ).first()
+    return found is not None
+
+
+def has_business(session: Session, user: User) -> bool:
+    """The coordinators, whoever may read a round (the welfare division, the volunteer team,
+    the executives, the holders of its steps: assessors, committees) and the mentors."""
+    if not user.active:
+        return False
+    if is_coordinator(session, user) or is_mentor(session, user):
+        return True
+    round_ids = session.exec(select(ScreeningRound.id).order_by(col(ScreeningRound.id).desc()))
+    return any(
+        can_view(session, user=user, case_type=CASE_TYPE, case_id=round_id)  # type: ignore[arg-type]
+        for round_id in round_ids.all()
+    )
