@@ -106,9 +106,9 @@ class LocalSystem:
     _watchdog: "subprocess.Popen[bytes] | None" = None
     prefect_stall: float = 180.0
     """Seconds Prefect's server may go without answering before ``restart_stalled_prefect``
-    restarts it. Under a burst on SQLite it answers its health check after 10-20 s for
-    minutes on end (it waits on its file's write lock, up to 60 s a statement); restarting it
-    then only starts the burst's work again. The deadlock it is for does not end."""
+    restarts it. Under a burst on SQLite it may answer its health check only after 10-20 s for
+    minutes on end (its requests queue for its one connection, ``ops/prefect_server.py``);
+    restarting it then only starts the burst's work again."""
     _prefect_silent_since: float | None = None
 
     @property
@@ -252,12 +252,11 @@ class LocalSystem:
 
     def restart_stalled_prefect(self) -> bool:
         """Restart Prefect's server once it has not answered its health check for
-        ``prefect_stall`` seconds; True if it was restarted. On SQLite, Prefect 3.8.8's server
-        can stop for good under load: on CPython 3.11 the garbage collector, in its event
-        loop's thread, finalises a database cursor whose connection another thread holds
-        while it waits on SQLite's write lock, and neither moves again (B4' in
-        benchmarks/NOTES.md). What it holds is in its database; the case worker and the API
-        reconnect, and the reconcile sweep repairs the runs that were moving meanwhile."""
+        ``prefect_stall`` seconds; True if it was restarted. With several connections to its
+        SQLite file, Prefect 3.8.8's server stopped for good under load (B4' in
+        benchmarks/NOTES.md); ``ops/prefect_server.py`` gives it one, and this check stays for
+        whatever else may stop it. What it holds is in its database; the case worker and the
+        API reconnect, and the reconcile sweep repairs the runs that were moving meanwhile."""
         try:
             httpx.get(f"{self.prefect_api_url}/health", timeout=30).raise_for_status()
         except httpx.HTTPError:

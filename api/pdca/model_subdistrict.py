@@ -311,8 +311,6 @@ PAGES = WorkflowPages(
     install=install,
     case_panel=pages.case_panel,
     nav=(
-        NavLink(
-            "/pages/pdca/model-subdistricts", "ตำบลต้นแบบ", shown_to=menu_access.has_business
-        ),
+        NavLink("/pages/pdca/model-subdistricts", "ตำบลต้นแบบ", shown_to=menu_access.has_business),
     ),
 )
