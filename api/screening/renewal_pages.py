@@ -14,7 +14,7 @@ from api.deps import CurrentUser, EngineDep, SessionDep, SettingsDep
 from api.pages.common import PageUser, error_page, render
 from api.screening.benefit_access import is_coordinator, readable_round
 from api.screening.benefit_page_common import posted
-from domain.errors import DomainError, InvalidInput
+from domain.errors import DomainError, InvalidInput, NotEntitled
 from domain.screening import renewal
 from domain.screening.certify import member_ids
 from models.people import User
@@ -64,8 +64,27 @@ class VoteIn(BaseModel):
     comment: str = Field(default="", max_length=2000)
 
 
-def overview(session: Session, round_id: int) -> dict[str, Any]:
-    """Each recipient with the mentor, the latest report and the committee's decision."""
+def renewal_round(
+    session: Session, user: User, round_id: int
+) -> tuple[ScreeningRound, set[int] | None]:
+    """The scholarship round whose renewal ``user`` may follow, and the recipients they may
+    see there: every one for a reader of the round (None); for a mentor who is no reader,
+    their own (need to know: the report form is theirs, the others' records are not)."""
+    try:
+        found = readable_round(session, user, round_id)
+        shown = None
+    except NotEntitled:
+        shown = renewal.mentored_in(session, user, round_id)
+        if not shown:
+            raise
+        found = session.get(ScreeningRound, round_id)  # type: ignore[assignment]
+    renewal.require_scholarship(found)
+    return found, shown
+
+
+def overview(session: Session, round_id: int, shown: set[int] | None = None) -> dict[str, Any]:
+    """Each recipient (of ``shown`` if given) with the mentor, the latest report and the
+    committee's decision."""
     meeting = renewal.renewal_meeting(session, round_id)
     decided = (
         {
@@ -79,6 +98,8 @@ def overview(session: Session, round_id: int) -> dict[str, Any]:
     )
     rows = []
     for candidate in renewal.recipients(session, round_id):
+        if shown is not None and candidate.id not in shown:
+            continue
         mentor = renewal.mentor_of(session, candidate.id)  # type: ignore[arg-type]
         report = renewal.latest_report(session, candidate.id)  # type: ignore[arg-type]
         decision = decided.get(candidate.id)  # type: ignore[arg-type]
@@ -109,8 +130,8 @@ def overview(session: Session, round_id: int) -> dict[str, Any]:
 
 @router.get("/rounds/{round_id}/renewal", summary="พี่เลี้ยง รายงาน และการพิจารณาต่อทุน")
 def get_renewal(round_id: int, user: CurrentUser, session: SessionDep) -> dict[str, Any]:
-    renewal.require_scholarship(readable_round(session, user, round_id))
-    return overview(session, round_id)
+    _, shown = renewal_round(session, user, round_id)
+    return overview(session, round_id, shown)
 
 
 @router.post("/candidates/{candidate_id}/mentor", summary="กำหนดพี่เลี้ยงของผู้รับทุน")
@@ -187,11 +208,10 @@ def renewal_page(
     flash: Annotated[str, Query(max_length=300)] = "",
 ) -> Response:
     try:
-        screening_round = readable_round(session, user, round_id)
-        renewal.require_scholarship(screening_round)
+        screening_round, shown = renewal_round(session, user, round_id)
     except DomainError as exc:
         return error_page(request, exc, user=user, session=session, settings=settings)
-    data = overview(session, round_id)
+    data = overview(session, round_id, shown)
     meeting = renewal.renewal_meeting(session, round_id)
     members = (
         session.exec(

@@ -89,6 +89,18 @@ def is_mentor_of(session: Session, user: User, person_id: int) -> bool:
     )
 
 
+def mentored_in(session: Session, user: User, round_id: int) -> set[int]:
+    """The recipients of the round whom ``user`` mentors (candidate ids): a mentor from outside
+    the round's readers opens its renewal page for these alone."""
+    return set(
+        session.exec(
+            select(MentorAssignment.candidate_id)
+            .join(Candidate, col(Candidate.id) == col(MentorAssignment.candidate_id))
+            .where(Candidate.round_id == round_id, MentorAssignment.mentor_user_id == user.id)
+        )
+    )
+
+
 def latest_report(session: Session, candidate_id: int) -> MentorReport | None:
     return session.exec(
         select(MentorReport)

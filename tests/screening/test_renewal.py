@@ -200,6 +200,40 @@ def test_a_mentor_reads_only_their_own_recipients_record(engine: Engine, awarded
         assert not may_read_record(session, mentor, person_b)
 
 
+def test_a_mentor_outside_the_round_follows_their_own_recipient(
+    client: TestClient, engine: Engine, awarded
+) -> None:
+    """A mentor who is no reader of the round (here the strategy division's somchai) opens its
+    renewal page to report, and sees their own recipient there, not the others."""
+    round_id, (a, b), users = awarded
+    url = f"/pages/screening/rounds/{round_id}/renewal"
+    sign_in(client, "somchai")
+    assert client.get(url).status_code == 403  # not yet a mentor: no business there
+    renewal.assign_mentor_uc(
+        engine, candidate_id=a, user_id=users["sunee"].id, mentor_user_id=users["somchai"].id
+    )
+    page = client.get(url)
+    assert page.status_code == 200
+    assert f"ผู้รับทุน #{a}" in page.text and f"ผู้รับทุน #{b}" not in page.text
+    assert f"/candidates/{a}/mentor-report" in page.text  # the report form is there
+    shown = _post_form(
+        client,
+        url,
+        f"/pages/screening/candidates/{a}/mentor-report",
+        {
+            "reported_on": "2027-03-01",
+            "attendance_percent": "88",
+            "situation": "มาเรียนสม่ำเสมอ",
+            "recommend_continue": "yes",
+        },
+    )
+    assert "บันทึกรายงานของพี่เลี้ยงแล้ว" in shown
+    data = client.get(
+        f"/api/screening/rounds/{round_id}/renewal", headers=login(client, "somchai")
+    ).json()
+    assert [r["candidate_id"] for r in data["recipients"]] == [a]
+
+
 def _post_form(client: TestClient, page_url: str, action: str, data: dict[str, str]) -> str:
     """Post a page's form as a browser would; the Thai message of the page it comes back to."""
     page = client.get(page_url)
