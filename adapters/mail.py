@@ -27,10 +27,18 @@ _BANGKOK = ZoneInfo("Asia/Bangkok")
 
 
 async def send_email(
-    settings: Settings, *, to: str, subject: str, text: str, html: str, message_id: str
+    settings: Settings,
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    html: str,
+    message_id: str,
+    attachment: tuple[str, bytes] | None = None,
 ) -> None:
-    """Send one mail (text and HTML alternatives, UTF-8) through the configured SMTP server.
-    Raises on any failure (aiosmtplib.SMTPException, OSError, TimeoutError)."""
+    """Send one mail (text and HTML alternatives, UTF-8, and a PDF ``(filename, content)`` if
+    given) through the configured SMTP server. Raises on any failure
+    (aiosmtplib.SMTPException, OSError, TimeoutError)."""
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = to
@@ -40,6 +48,9 @@ async def send_email(
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text, subtype="plain", charset="utf-8")
     message.add_alternative(html, subtype="html", charset="utf-8")
+    if attachment is not None:
+        filename, content = attachment
+        message.add_attachment(content, maintype="application", subtype="pdf", filename=filename)
     await aiosmtplib.send(
         message,
         hostname=settings.smtp_host,
@@ -78,6 +89,11 @@ async def deliver_outbox(
             text=row.body_text,
             html=row.body_html,
             message_id=message_id_for(settings, row),
+            attachment=(
+                (row.attachment_name or "document.pdf", row.attachment_pdf)
+                if row.attachment_pdf is not None
+                else None
+            ),
         )
 
     return await drain(

@@ -27,6 +27,8 @@ class CapturedMail:
     message_id: str
     received_at: datetime
     raw: bytes = field(default=b"", repr=False)
+    attachments: list[tuple[str, bytes]] = field(default_factory=list, repr=False)
+    """(file name, content) of each attached file."""
 
 
 def parse_mail(
@@ -43,6 +45,10 @@ def parse_mail(
         message_id=str(message.get("Message-ID", "")).strip(),
         received_at=received_at,
         raw=raw,
+        attachments=[
+            (part.get_filename() or "", part.get_payload(decode=True) or b"")
+            for part in message.iter_attachments()
+        ],
     )
 
 

@@ -46,6 +46,16 @@ PAGE_NUMBERS_CSS = """
   font-family: "Sarabun PDF Latin", "Sarabun PDF Thai"; font-size: 9pt; color: #555; } }
 """
 
+MAIL_LAYOUT_CSS = """
+body, body > table { background: #fff !important; padding: 0 !important; }
+table[width="600"] { max-width: none !important; width: 100% !important; border: none !important; }
+table[width="600"] > tbody > tr:last-child { display: none !important; }
+.pdf-hidden { display: none !important; }
+"""
+"""Documents that are also mailed (the receipt, the monthly report) use the mail layout
+(templates/mail/_layout.html): on paper without the grey frame and without the mail's footer
+("this mail was sent automatically"); links to download the PDF (``pdf-hidden``) are dropped."""
+
 
 class PdfUnavailable(RuntimeError):
     """WeasyPrint cannot run here (pango is not installed)."""

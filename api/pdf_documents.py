@@ -46,14 +46,3 @@ def pdf_response(
     if private:
         headers["Cache-Control"] = "no-store"
     return Response(data, media_type="application/pdf", headers=headers)
-
-
-MAIL_LAYOUT_CSS = """
-body, body > table { background: #fff !important; padding: 0 !important; }
-table[width="600"] { max-width: none !important; width: 100% !important; border: none !important; }
-table[width="600"] > tbody > tr:last-child { display: none !important; }
-.pdf-hidden { display: none !important; }
-"""
-"""Documents that are also mailed (the receipt, the monthly report) use the mail layout
-(templates/mail/_layout.html): on paper without the grey frame and without the mail's footer
-("this mail was sent automatically"); links to download the PDF (``pdf-hidden``) are dropped."""

@@ -10,6 +10,7 @@ from functools import partial
 from anyio import to_thread
 from prefect import flow, get_run_logger
 
+from adapters.complaint_report_pdf import monthly_report_attachment
 from adapters.line_push import deliver_line_pushes
 from adapters.mail import deliver_outbox
 from core.db import get_engine
@@ -104,7 +105,13 @@ async def complaint_monthly_report(year_be: int | None = None, month: int | None
         year_be, month = previous_month()
     # The report is built (its PDF too) and queued once per month and person.
     counts = await to_thread.run_sync(
-        partial(service.queue_monthly_report, get_engine(), year_be=year_be, month=month)
+        partial(
+            service.queue_monthly_report,
+            get_engine(),
+            year_be=year_be,
+            month=month,
+            attach=monthly_report_attachment,
+        )
     )
     report = await deliver_outbox(
         get_engine(), get_settings(), case=(REPORT_CASE_TYPE, year_be * 100 + month)

@@ -35,3 +35,7 @@ class OutboxEmail(SQLModel, table=True):
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     claimed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    attachment_name: str | None = Field(default=None, max_length=200)
+    attachment_pdf: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
+    """A PDF sent with the mail (the monthly report), rendered when the mail was queued: the
+    reader files the document as it stood that day."""

@@ -9,9 +9,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, Request, Response
 from sqlmodel import Session
 
-from adapters.pdf import PdfDocument
+from adapters.pdf import MAIL_LAYOUT_CSS, PdfDocument
 from api.deps import CurrentUser, EngineDep, PathId, SessionDep
-from api.pdf_documents import MAIL_LAYOUT_CSS, PDF_ANSWER, pdf_response
+from api.pdf_documents import PDF_ANSWER, pdf_response
 from api.security import client_of
 from domain.complaints.pin import check_pin, normalise_pin
 from domain.complaints.public import render_receipt

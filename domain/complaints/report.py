@@ -24,7 +24,7 @@ from core.db import utcnow
 from core.settings import get_settings
 from domain.complaints.states import CASE_TYPE
 from domain.engine.calendar import BANGKOK, format_thai_date, to_buddhist_year, to_common_year
-from domain.engine.notify import queue_email, render_email
+from domain.engine.notify import PdfAttachment, queue_email, render_email
 from domain.errors import InvalidInput
 from models.chase import AgendaItem, ChaseNotice
 from models.complaint import (
@@ -388,7 +388,13 @@ def pdf_url(report: MonthlyReport) -> str:
 
 
 def report_context(report: MonthlyReport, **extra: object) -> dict[str, object]:
-    return {"report": report, "person_name": None, "pdf_url": pdf_url(report), **extra}
+    return {
+        "report": report,
+        "person_name": None,
+        "pdf_url": pdf_url(report),
+        "pdf_attached": False,
+        **extra,
+    }
 
 
 def render_report_html(report: MonthlyReport) -> str:
@@ -401,10 +407,15 @@ def report_case_id(report: MonthlyReport) -> int:
 
 
 def queue_monthly_report(
-    session: Session, *, report: MonthlyReport, recipients: Sequence[User]
+    session: Session,
+    *,
+    report: MonthlyReport,
+    recipients: Sequence[User],
+    attachment: PdfAttachment | None = None,
 ) -> int:
-    """Put the report in the outbox for each recipient, once per month and recipient.
-    Returns how many mails were added (a repeat adds none)."""
+    """Put the report in the outbox for each recipient, once per month and recipient, with
+    its PDF attached when given (else the mail links it). Returns how many mails were added
+    (a repeat adds none)."""
     added = 0
     for person in recipients:
         added += queue_email(
@@ -412,8 +423,11 @@ def queue_monthly_report(
             dedupe_key=f"complaint-report:{report.key}:{person.email}",
             to=person.email,
             template=TEMPLATE,
-            context=report_context(report, person_name=person.full_name),
+            context=report_context(
+                report, person_name=person.full_name, pdf_attached=attachment is not None
+            ),
             case_type=REPORT_CASE_TYPE,
             case_id=report_case_id(report),
+            attachment=attachment,
         )
     return added

@@ -2,7 +2,7 @@
 whole, retried on a collision with a concurrent writer). The JSON API, the citizen and officer
 pages, LINE, Open311, flows and ``ops`` scripts call these, never the steps below them."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -28,6 +28,7 @@ from domain.complaints.states import audit_event
 from domain.complaints.submission import parse_complaint
 from domain.engine import throttle
 from domain.engine.calendar import BANGKOK
+from domain.engine.notify import PdfAttachment
 from domain.engine.throttle import Limit
 from domain.errors import InvalidInput, NotEntitled, TooManyRequests
 from models.chase import AgendaItem
@@ -311,15 +312,25 @@ def chase_divisions(engine: Engine) -> dict[str, int]:
     return in_transaction(engine, sweep_escalations)
 
 
-def queue_monthly_report(engine: Engine, *, year_be: int, month: int) -> dict[str, int]:
-    """Build the month's report and queue it for the executives (once per month and person)."""
+def queue_monthly_report(
+    engine: Engine,
+    *,
+    year_be: int,
+    month: int,
+    attach: Callable[[report.MonthlyReport], PdfAttachment | None] | None = None,
+) -> dict[str, int]:
+    """Build the month's report and queue it for the executives (once per month and person),
+    with the PDF ``attach`` renders from it (the flow's ``adapters.complaint_report_pdf``),
+    rendered before the transaction: the database's write turn does not wait on it."""
+    with Session(engine) as session:  # a read
+        built = report.build_monthly_report(session, year_be=year_be, month=month)
+    attachment = attach(built) if attach else None
 
     def work(session: Session) -> dict[str, int]:
-        built = report.build_monthly_report(session, year_be=year_be, month=month)
         queued = report.queue_monthly_report(
-            session, report=built, recipients=report.executives(session)
+            session, report=built, recipients=report.executives(session), attachment=attachment
         )
-        return {"complaints": built.total, "queued": queued}
+        return {"complaints": built.total, "queued": queued, "pdf": int(attachment is not None)}
 
     return in_transaction(engine, work)
 

@@ -46,6 +46,15 @@ def render_email(template: str, context: dict[str, Any]) -> RenderedEmail:
     )
 
 
+@dataclass(frozen=True)
+class PdfAttachment:
+    """A PDF sent with a mail, e.g. the monthly complaint report."""
+
+    filename: str
+    """Shown to the reader (Thai allowed)."""
+    content: bytes
+
+
 def queue_email(
     session: Session,
     *,
@@ -55,6 +64,7 @@ def queue_email(
     context: dict[str, Any],
     case_type: str | None = None,
     case_id: int | None = None,
+    attachment: PdfAttachment | None = None,
 ) -> bool:
     """Add a mail to the outbox unless one with ``dedupe_key`` is already there.
     Returns whether it was added. A recipient without an address is skipped."""
@@ -69,6 +79,8 @@ def queue_email(
         "body_html": mail.html,
         "case_type": case_type,
         "case_id": case_id,
+        "attachment_name": attachment.filename if attachment else None,
+        "attachment_pdf": attachment.content if attachment else None,
     }
     row = OutboxEmail(**values).model_dump(exclude={"id"})  # fills status, times, counters
     return insert_ignoring_duplicates(

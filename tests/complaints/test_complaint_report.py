@@ -289,3 +289,27 @@ async def test_delivered_twice_arrives_once_per_executive(engine, seeded, tmp_pa
         got = sorted(r for m in smtp.messages for r in m.rcpt_tos)
     assert (first.sent, second.sent) == (3, 0)
     assert got == ["anan@khonkaen.go.th", "kanya@khonkaen.go.th", "mayor@khonkaen.go.th"]
+
+
+async def test_the_report_mail_carries_its_pdf(engine, seeded, tmp_path):
+    """The monthly flow's path: the report built, its PDF rendered once and attached to every
+    executive's mail; the mail says it is attached rather than linking the download."""
+    from adapters.complaint_report_pdf import monthly_report_attachment
+    from domain.complaints import service
+
+    counts = service.queue_monthly_report(
+        engine, year_be=2569, month=11, attach=monthly_report_attachment
+    )
+    assert counts["queued"] == 3 and counts["pdf"] == 1
+    case = (cr.REPORT_CASE_TYPE, 2569 * 100 + 11)
+    with SmtpCapture(port=0, directory=tmp_path / "mail") as smtp:
+        settings = Settings(smtp_host="127.0.0.1", smtp_port=smtp.port, smtp_timeout_seconds=5)
+        assert (await deliver_outbox(engine, settings, case=case)).sent == 3
+        mails = smtp.messages
+    for mail in mails:
+        [(filename, content)] = mail.attachments
+        assert filename == "รายงานเรื่องร้องเรียน-พฤศจิกายน 2569.pdf"
+        assert content.startswith(b"%PDF-")
+        assert "แนบมากับจดหมายนี้" in mail.text and "แนบมากับจดหมายนี้" in mail.html
+        assert "พฤศจิกายน 2569" in mail.subject
+
