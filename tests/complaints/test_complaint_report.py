@@ -312,4 +312,3 @@ async def test_the_report_mail_carries_its_pdf(engine, seeded, tmp_path):
         assert content.startswith(b"%PDF-")
         assert "แนบมากับจดหมายนี้" in mail.text and "แนบมากับจดหมายนี้" in mail.html
         assert "พฤศจิกายน 2569" in mail.subject
-
