@@ -10,6 +10,7 @@ from api.screening import (
     assessment_routes,
     certify_pages,
     pages,
+    record_pages,
     routes,
 )
 from api.workflows import NavLink, WorkflowPages
@@ -19,6 +20,7 @@ from domain.screening.menu_access import has_business
 def install(app: FastAPI) -> None:
     app.include_router(routes.router)
     app.include_router(pages.router)
+    app.include_router(record_pages.router)
     app.include_router(assessment_routes.router)
     app.include_router(assessment_pages.router)
     app.include_router(assessment_progress.router)

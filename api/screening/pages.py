@@ -1,7 +1,6 @@
 """Screening's officers' pages (/pages/screening): the rounds and opening one, a round with its
 live figures, nominations (a form, a file whose refusal is shown row by row), duplicates to
-merge; a person's record (asked with a purpose, every read logged); the read log for the data
-protection officer."""
+merge. A person's record and the read log are in ``record_pages``."""
 
 from datetime import date, timedelta
 from typing import Annotated, Any
@@ -16,9 +15,8 @@ from api.deps import EngineDep, SessionDep, SettingsDep
 from api.errors import status_of
 from api.pages.common import PageUser, csrf_ok, error_page, render, users_by_id
 from api.screening.routes import MAX_FILE_BYTES
-from domain.engine import readlog
 from domain.errors import DomainError, InvalidInput
-from domain.screening import protection, rounds, service
+from domain.screening import rounds, service
 from domain.screening.config import screening_config
 from domain.screening.duplicates import suggestions
 from domain.screening.ids import problem as thai_id_problem
@@ -54,7 +52,7 @@ def _is_coordinator(session: Session, user: User) -> bool:
     return True
 
 
-def _helpers() -> dict[str, Any]:
+def template_helpers() -> dict[str, Any]:
     config = screening_config()
     return {
         "programmes": list(Programme),
@@ -107,7 +105,7 @@ def _rounds(
         "form": {**defaults, **(form or {})},
         "flash": flash,
         "all_stages": sorted({s for stages in screening_config().stages.values() for s in stages}),
-        **_helpers(),
+        **template_helpers(),
     }
     return render(
         request,
@@ -259,7 +257,7 @@ def _round(
         "import_problems": import_problems or [],
         "form": form or {},
         "flash": flash,
-        **_helpers(),
+        **template_helpers(),
     }
     return render(
         request,
@@ -272,7 +270,7 @@ def _round(
     )
 
 
-def _optional_id(value: str) -> int | None:
+def optional_id(value: str) -> int | None:
     return int(value) if value.strip().isdigit() else None
 
 
@@ -315,12 +313,12 @@ async def nominate_page(
                     prefix=form.get("prefix", ""),
                     thai_id=thai_id or None,
                     birth_date=birth,
-                    community_id=_optional_id(form.get("community_id", "")),
+                    community_id=optional_id(form.get("community_id", "")),
                     phone=form.get("phone") or None,
                 ),
                 source=NominationSource(form["source"]),
                 nominator_name=form.get("nominator_name", ""),
-                school_id=_optional_id(form.get("school_id", "")),
+                school_id=optional_id(form.get("school_id", "")),
                 note=form.get("note", ""),
             ),
         )
@@ -436,68 +434,4 @@ async def merge_page(
     flash = "บันทึกว่าเป็นคนละคนแล้ว จะไม่เสนอคู่นี้อีก" if two else "รวมรายชื่อแล้ว การเสนอชื่อทั้งหมดยังอยู่ครบ"
     return RedirectResponse(
         f"/pages/screening/rounds/{round_id}?{urlencode({'flash': flash})}", 303
-    )
-
-
-@router.get("/persons/{person_id}", response_class=HTMLResponse)
-def person_page(
-    person_id: int,
-    request: Request,
-    user: PageUser,
-    session: SessionDep,
-    settings: SettingsDep,
-    engine: EngineDep,
-    purpose: str = "",
-    hiv_status: bool = False,
-) -> HTMLResponse:
-    """Asks why first; the record is read (and logged) only with a purpose."""
-    ctx: dict[str, Any] = {"person_id": person_id, "purpose": purpose[:500], "record": None}
-    if purpose.strip():
-        try:
-            ctx["record"] = protection.read_person(
-                engine,
-                user_id=user.id,  # type: ignore[arg-type]
-                person_id=person_id,
-                purpose=purpose[:500],
-                with_hiv_status=hiv_status,
-                channel="page",
-            )
-        except DomainError as exc:
-            return error_page(request, exc, user=user, session=session, settings=settings)
-    return render(
-        request,
-        "screening/person.html",
-        ctx | _helpers(),
-        user=user,
-        session=session,
-        settings=settings,
-    )
-
-
-@router.get("/read-log", response_class=HTMLResponse)
-def read_log_page(
-    request: Request,
-    user: PageUser,
-    session: SessionDep,
-    settings: SettingsDep,
-    engine: EngineDep,
-    purpose: str = "",
-    record_id: str = "",
-) -> HTMLResponse:
-    ctx: dict[str, Any] = {"purpose": purpose[:500], "entries": None, "readers": {}}
-    if purpose.strip():
-        try:
-            entries = readlog.read_log(
-                engine,
-                user_id=user.id,  # type: ignore[arg-type]
-                purpose=purpose[:500],
-                record_id=_optional_id(record_id),
-                channel="page",
-            )
-        except DomainError as exc:
-            return error_page(request, exc, user=user, session=session, settings=settings)
-        ctx["entries"] = entries
-        ctx["readers"] = users_by_id(session, {e.user_id for e in entries})
-    return render(
-        request, "screening/read_log.html", ctx, user=user, session=session, settings=settings
     )
