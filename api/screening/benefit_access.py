@@ -25,11 +25,3 @@ def coordinator_round(session: Session, user: User, round_id: int) -> ScreeningR
     found = readable_round(session, user, round_id)
     check_coordinator(session, user)
     return found
-
-
-def is_coordinator(session: Session, user: User) -> bool:
-    try:
-        check_coordinator(session, user)
-    except NotEntitled:
-        return False
-    return True

@@ -9,13 +9,13 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.deps import EngineDep, SessionDep, SettingsDep
 from api.pages.common import PageUser, error_page, render
-from api.screening.benefit_access import coordinator_round, is_coordinator, readable_round
+from api.screening.benefit_access import coordinator_round, readable_round
 from api.screening.benefit_page_common import helpers, posted
 from domain.errors import DomainError, InvalidInput, NotEntitled
 from domain.pdca.money import AmountError, parse_baht
 from domain.screening import benefits, sponsors
 from domain.screening.benefits_totals import totals
-from domain.screening.rounds import check_coordinator
+from domain.screening.rounds import check_coordinator, is_coordinator
 
 router = APIRouter(prefix="/pages/screening", tags=["pages"], include_in_schema=False)
 

@@ -9,10 +9,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.deps import EngineDep, SessionDep, SettingsDep
 from api.pages.common import PageUser, error_page, render
-from api.screening.benefit_access import is_coordinator, readable_round
+from api.screening.benefit_access import readable_round
 from api.screening.benefit_page_common import helpers
 from domain.errors import DomainError
 from domain.screening import fairness
+from domain.screening.rounds import is_coordinator
 
 router = APIRouter(prefix="/pages/screening", tags=["pages"], include_in_schema=False)
 

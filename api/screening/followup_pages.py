@@ -10,11 +10,12 @@ from sqlmodel import col, select
 
 from api.deps import EngineDep, SessionDep, SettingsDep
 from api.pages.common import PageUser, error_page, render
-from api.screening.benefit_access import coordinator_round, is_coordinator, readable_round
+from api.screening.benefit_access import coordinator_round, readable_round
 from api.screening.benefit_page_common import posted
 from domain.errors import DomainError, InvalidInput, NotFound
 from domain.screening import followup
 from domain.screening.followup_partners import KIND_TITLES, partner_agencies
+from domain.screening.rounds import is_coordinator
 from models.screening_benefits import FollowUpVisit, Reassessment, VisitStatus
 
 router = APIRouter(prefix="/pages/screening", tags=["pages"], include_in_schema=False)

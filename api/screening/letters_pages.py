@@ -12,10 +12,11 @@ from sqlmodel import Session, col, select
 
 from api.deps import EngineDep, SessionDep, SettingsDep
 from api.pages.common import PageUser, error_page, render
-from api.screening.benefit_access import coordinator_round, is_coordinator, readable_round
+from api.screening.benefit_access import coordinator_round, readable_round
 from api.screening.benefit_page_common import helpers, posted
 from domain.errors import DomainError, NotFound
 from domain.screening import letters
+from domain.screening.rounds import is_coordinator
 from models.people import User
 from models.screening_benefits import ScreeningLetter, ScreeningLetterBatch
 

@@ -44,14 +44,6 @@ CANDIDATE_LIST_PURPOSE = "รายชื่อผู้ได้รับกา
 """Why the round page reads the names it lists: each listed person's read is logged with it."""
 
 
-def _is_coordinator(session: Session, user: User) -> bool:
-    try:
-        rounds.check_coordinator(session, user)
-    except DomainError:
-        return False
-    return True
-
-
 def template_helpers() -> dict[str, Any]:
     config = screening_config()
     return {
@@ -100,7 +92,7 @@ def _rounds(
     ctx = {
         "rounds": found,
         "figures": {r.id: rounds.figures(session, r.id) for r in found},  # type: ignore[arg-type]
-        "is_coordinator": _is_coordinator(session, user),
+        "is_coordinator": rounds.is_coordinator(session, user),
         "errors": errors or [],
         "form": {**defaults, **(form or {})},
         "flash": flash,
@@ -213,7 +205,7 @@ def _round(
         screening_round = rounds.get_round(session, round_id)
     except DomainError as exc:
         return error_page(request, exc, user=user, session=session, settings=settings)
-    coordinator = _is_coordinator(session, user)
+    coordinator = rounds.is_coordinator(session, user)
     candidates = (
         session.exec(
             select(Candidate, Person)

@@ -12,11 +12,12 @@ from sqlmodel import Session, col, select
 
 from api.deps import CurrentUser, EngineDep, SessionDep, SettingsDep
 from api.pages.common import PageUser, error_page, render
-from api.screening.benefit_access import is_coordinator, readable_round
+from api.screening.benefit_access import readable_round
 from api.screening.benefit_page_common import posted
 from domain.errors import DomainError, InvalidInput, NotEntitled
 from domain.screening import renewal
 from domain.screening.certify import member_ids
+from domain.screening.rounds import is_coordinator
 from models.people import User
 from models.screening import Candidate, Programme, RoundStatus, ScreeningRound
 from models.screening_renewal import RenewalDecision, RenewalMeeting

@@ -5,21 +5,11 @@ they may use, and every record, benefit or renewal page refuses them."""
 from sqlmodel import Session, col, select
 
 from domain.engine.visibility import can_view
-from domain.errors import NotEntitled
-from domain.screening.rounds import check_coordinator
+from domain.screening.rounds import is_coordinator
 from domain.screening.states import CASE_TYPE
 from models.people import User
 from models.screening import ScreeningRound
 from models.screening_renewal import MentorAssignment
-
-
-def is_coordinator(session: Session, user: User) -> bool:
-    """The welfare division's coordinators open rounds, nominate and merge."""
-    try:
-        check_coordinator(session, user)
-    except NotEntitled:
-        return False
-    return True
 
 
 def is_mentor(session: Session, user: User) -> bool:

@@ -44,6 +44,15 @@ def check_coordinator(session: Session, user: User) -> None:
         raise NotEntitled(f"เฉพาะเจ้าหน้าที่{division.name}เป็นผู้ประสานงานรอบการคัดกรองได้")
 
 
+def is_coordinator(session: Session, user: User) -> bool:
+    """``check_coordinator`` as a question (what a page shows, the menu)."""
+    try:
+        check_coordinator(session, user)
+    except NotEntitled:
+        return False
+    return True
+
+
 def current_community_list(session: Session, on: date | None = None) -> CommunityList:
     """The newest version of the community list in force on ``on`` (today)."""
     found = session.exec(
