@@ -145,6 +145,13 @@ def read_result_storage_once() -> None:
 RESTART_AFTER = 5.0
 """Seconds before the worker starts again after Prefect's server could not be reached."""
 
+RUNS_AT_ONCE = 40
+"""Flow runs one case worker runs at a time unless ``KKM_CASE_WORKER_LIMIT`` says otherwise
+(0: no limit); the others wait in Prefect as Scheduled, resumed runs first. Without a limit
+the worker took every run of a 10,000-case build at once, 3,260 running in one process, and
+its rate fell from 4 to under 0.5 runs suspended per second (B4' in benchmarks/NOTES.md). 40 is
+anyio's thread pool, where every run's database work is done."""
+
 NO_HEARTBEATS = {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
 """Prefect 3.8.8 gives every running flow run a thread that wakes each second to send a
 heartbeat event every 180 s. In one process that takes a burst's runs at once it was 1,800
@@ -205,8 +212,9 @@ def main() -> None:
     parser.add_argument(
         "--limit",
         type=int,
-        default=int(os.environ.get("KKM_CASE_WORKER_LIMIT", "0")) or None,
-        help="flow runs at once in this process (default KKM_CASE_WORKER_LIMIT; 0: no limit)",
+        default=int(os.environ.get("KKM_CASE_WORKER_LIMIT", RUNS_AT_ONCE)) or None,
+        help=f"flow runs at once in this process (default KKM_CASE_WORKER_LIMIT, else "
+        f"{RUNS_AT_ONCE}; 0: no limit)",
     )
     args = parser.parse_args()
     if not args.create_pool:
