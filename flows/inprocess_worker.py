@@ -180,7 +180,9 @@ async def serve(pool: str, name: str | None, limit: int | None) -> None:
                     await worker.start()
                 return
             except Exception:
-                log.warning("worker stopped; again in %.0f s", RESTART_AFTER, exc_info=True)
+                log.warning(
+                    "worker stopped; starting again in %.0f s", RESTART_AFTER, exc_info=True
+                )
                 await asyncio.sleep(RESTART_AFTER)
 
 

@@ -144,7 +144,10 @@ def test_a_cancelled_run_is_noticed_and_repaired(system):
         )
         assert r.status_code in (200, 201), r.text
     out = system.run([sys.executable, "-m", "ops.sync"])
-    assert f"memo-{memo_id}" in out
+    if f"memo-{memo_id}" not in out:
+        # The every-minute reconcile sweep (the same Orchestrator.reconcile) came first: the
+        # repair is then already there for ops.sync to find (seen once in CI, 1 s apart).
+        assert flow_run_of(system, memo_id)["id"] != lost["id"], out
     wait_for(
         lambda: (
             flow_run_of(system, memo_id)["id"] != lost["id"]
