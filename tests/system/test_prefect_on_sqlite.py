@@ -1,7 +1,8 @@
 """Prefect's server on its SQLite file keeps one database connection, however many requests
 come at once (ops/prefect_server.py): with more, a statement waiting on SQLite's write lock
 deadlocked the server under the garbage collector (B4' in benchmarks/NOTES.md). Started as
-``prefect server start`` starts it, the server opens 15 under the same requests."""
+``prefect server start`` starts it, the server opens one per concurrent request, up to 15
+(12 here)."""
 
 import os
 from concurrent.futures import ThreadPoolExecutor
