@@ -104,14 +104,10 @@ def others(results: list[dict]) -> str:
 def run(
     requests: int = 400, threads: tuple[int, ...] = (4, 8, 16), baseline: int = 60
 ) -> list[Row]:
-    system = new_system("b1")
+    system = new_system("b1", workers=0)  # B1 measures the answers: no case worker
     counter = Counter()
     try:
-        system.start_smtp()
-        system.start_prefect_server()
-        system.prepare_database(demo=False)
-        system.deploy()
-        system.start_api()
+        system.start_all(demo=False)
         client = httpx.Client(
             base_url=system.api_url,
             timeout=60,

@@ -93,7 +93,8 @@ class LocalSystem:
     database_url: str | None = None
     prefect_database_url: str | None = None
     workers: int = 1
-    """Case workers (pool ``cases``)."""
+    """Case workers (pool ``cases``); 0 for a system whose flows nobody runs (a test that
+    starts its own worker, B1)."""
     api_processes: int = 1
     """uvicorn worker processes. More than one pays on PostgreSQL; on SQLite they only
     contend for the one write lock (B1 in benchmarks/NOTES.md: slower with two)."""

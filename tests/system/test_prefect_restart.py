@@ -101,13 +101,9 @@ HOP_HEADERS = {"host", "content-length", "connection", "transfer-encoding", "con
 
 
 def test_the_case_worker_outlives_a_failed_hand_over(tmp_path: Path) -> None:
-    system = LocalSystem(var_dir=tmp_path, ports=free_ports())
+    system = LocalSystem(var_dir=tmp_path, ports=free_ports(), workers=0)  # its own, below
     try:
-        system.start_smtp()
-        system.start_prefect_server()
-        system.prepare_database(demo=False)
-        system.deploy()
-        system.start_api()
+        system.start_all(demo=False)
         link = FaultyLink(system.prefect_api_url)
         link.thread.start()
         system._spawn(
