@@ -369,8 +369,19 @@ def demo_users() -> str:
     )
 
 
+_stopping = False
+
+
 def _stop_requested(signum: int, _frame: FrameType | None) -> None:
-    raise StopRequested(signum)
+    """Interrupt the runner on the first stop signal and ignore the rest from then on: make
+    forwards to its runner the SIGTERM the runner's process group had already, and a second
+    ``StopRequested`` raised while the first is being handled would cut the stop short."""
+    global _stopping
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)
+    if not _stopping:  # a signal that arrived before SIG_IGN took effect
+        _stopping = True
+        raise StopRequested(signum)
 
 
 def main() -> None:
@@ -471,8 +482,8 @@ def main() -> None:
         with suppress(OSError):  # SIGHUP: the terminal may be gone
             print(f"\nกำลังหยุดระบบ (stopping on {stop.signal})…", flush=True)
     finally:
-        # One stop, however many signals arrive meanwhile (make forwards SIGTERM to a runner
-        # that had it from its process group already); it is bounded (~25 s).
+        # One stop, however many signals arrive meanwhile (see _stop_requested); it is bounded
+        # (~25 s).
         for sig in STOP_SIGNALS:
             signal.signal(sig, signal.SIG_IGN)
         system.stop()

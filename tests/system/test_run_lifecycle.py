@@ -210,6 +210,31 @@ def test_sigterm_while_starting_stops_what_was_started(
     assert BANNER not in said
 
 
+def test_a_second_sigterm_while_the_first_is_handled_is_ignored() -> None:
+    """The race behind the test above, made certain: make's forwarded SIGTERM arrives after
+    the runner's handler has raised, before its stop has begun. It once raised a second
+    ``StopRequested`` out of the handling of the first (seen in CI) and left the rest running."""
+    code = (
+        "import os, signal, time\n"
+        "from ops import run\n"
+        "from ops.run_lock import STOP_SIGNALS, StopRequested\n"
+        "for sig in STOP_SIGNALS:\n"
+        "    signal.signal(sig, run._stop_requested)\n"
+        "try:\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    time.sleep(5)\n"
+        "except StopRequested as stop:\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    time.sleep(0.2)\n"
+        "    print('stopped once on', stop.signal)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=30
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "stopped once on SIGTERM\n", "")
+
+
 def test_runner_killed_outright_its_watchdog_ends_the_rest(
     tmp_path: Path, runners: list[Runner]
 ) -> None:
