@@ -14,7 +14,7 @@ from api.screening import (
     routes,
 )
 from api.workflows import NavLink, WorkflowPages
-from domain.screening.menu_access import has_business
+from domain.screening.menu_access import has_business, reads_the_log
 
 
 def install(app: FastAPI) -> None:
@@ -46,5 +46,8 @@ def install(app: FastAPI) -> None:
 PAGES = WorkflowPages(
     install=install,
     case_panel=assessment_progress.case_panel,
-    nav=(NavLink("/pages/screening", "คัดกรองผู้รับโอกาส", shown_to=has_business),),
+    nav=(
+        NavLink("/pages/screening", "คัดกรองผู้รับโอกาส", shown_to=has_business),
+        NavLink("/pages/screening/read-log", "บันทึกการเข้าถึงข้อมูล", shown_to=reads_the_log),
+    ),
 )

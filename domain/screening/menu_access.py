@@ -4,6 +4,7 @@ they may use, and every record, benefit or renewal page refuses them."""
 
 from sqlmodel import Session, col, select
 
+from domain.engine.readlog import is_data_protection_officer
 from domain.engine.visibility import in_audience
 from domain.screening.rounds import is_coordinator
 from domain.screening.states import CASE_TYPE
@@ -34,3 +35,8 @@ def has_business(session: Session, user: User) -> bool:
         in_audience(session, user=user, case_type=CASE_TYPE, case_id=round_id)  # type: ignore[arg-type]
         for round_id in round_ids.all()
     )
+
+
+def reads_the_log(_session: Session, user: User) -> bool:
+    """The data protection officer, who alone reads the log of who read which record."""
+    return is_data_protection_officer(user)

@@ -29,6 +29,7 @@ INTEGRITY = "/pages/integrity"
 CHILDREN = "/pages/children"
 REFERRALS = "/pages/children/referrals"
 FIGURES = "/pages/children/figures"
+READ_LOG = "/pages/screening/read-log"
 WORKFLOW_LINKS = {
     MEMOS,
     COMPLAINTS,
@@ -40,6 +41,7 @@ WORKFLOW_LINKS = {
     CHILDREN,
     REFERRALS,
     FIGURES,
+    READ_LOG,
 }
 EVERY_OFFICER = {MEMOS, COMPLAINTS, PDCA_PLAN, PDCA_ROUNDS}
 
@@ -88,6 +90,7 @@ def test_each_officer_sees_the_workflows_they_have_business_in(client, staff):
     assert menu_of(client, "mayor") == EVERY_OFFICER | {FIGURES}  # no round yet to certify
     assert menu_of(client, "pee_piak") == EVERY_OFFICER | {REFERRALS}  # an agency's contact
     assert menu_of(client, "wilai") == EVERY_OFFICER  # a volunteer: no round to assess yet
+    assert menu_of(client, "thanaphon") == EVERY_OFFICER | {READ_LOG}  # the DPO
 
 
 def test_who_does_not_see_a_link_is_refused_or_gets_nothing_there(client, staff):
@@ -106,6 +109,8 @@ def test_who_does_not_see_a_link_is_refused_or_gets_nothing_there(client, staff)
     assert client.get(FIGURES).status_code == 403
     sign_in(client, "prapai")
     assert client.get(INTEGRITY).status_code == 200
+    refused = client.get(READ_LOG, params={"purpose": "อยากรู้"})
+    assert "เฉพาะเจ้าหน้าที่คุ้มครองข้อมูลส่วนบุคคล" in refused.text and "<td>screening" not in refused.text
 
 
 def test_screening_shows_to_its_people_and_gives_others_no_names(client, engine, staff):
