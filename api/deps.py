@@ -21,7 +21,9 @@ oauth2 = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 TOKEN_COOKIE = "kkm_token"
 
 
-def get_db_engine() -> Engine:
+async def get_db_engine() -> Engine:
+    """Async, as ``get_orchestrator``: FastAPI runs a plain function dependency in its thread
+    pool, a trip there and back on every request for what the application already holds."""
     return get_engine()
 
 
@@ -64,7 +66,7 @@ def current_user(
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def get_orchestrator(request: Request) -> CaseSyncQueue | None:
+async def get_orchestrator(request: Request) -> CaseSyncQueue | None:
     """The application's queue to Prefect; None when Prefect is switched off."""
     return getattr(request.app.state, "case_sync", None)
 

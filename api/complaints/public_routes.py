@@ -14,6 +14,7 @@ from fastapi import (
     UploadFile,
     status,
 )
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -82,7 +83,7 @@ def public_categories(session: SessionDep) -> list[CategoryPublic]:
 
 
 @router.post("/public", response_model=ComplaintReceipt, status_code=status.HTTP_201_CREATED)
-def submit_public(
+async def submit_public(
     request: Request,
     engine: EngineDep,
     orchestrator: CaseSyncDep,
@@ -95,10 +96,13 @@ def submit_public(
     ),
 ) -> ComplaintReceipt:
     """The public web form (no login). Answers the number and PIN at once; past the intake
-    limits (per client, per contact, overall) 429 with Retry-After."""
+    limits (per client, per contact, overall) 429 with Retry-After. Async, its transaction in
+    one thread: a plain route would take two trips through the thread pool (its body, then the
+    check of its answer), and every complaint of a burst passes here."""
     if not isinstance(data, dict):
         raise InvalidInput("ข้อมูลที่ส่งมาต้องเป็นออบเจกต์ JSON")
-    return take_in(
+    return await run_in_threadpool(
+        take_in,
         engine,
         data,
         channel=Channel.web,
