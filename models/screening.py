@@ -113,8 +113,8 @@ CANDIDATE_STATE_TITLES = {
     CandidateState.joint_survey: "สำรวจร่วม (ผลประเมินไม่ตรงกัน)",
     CandidateState.confirmed: "ผ่านการคัดกรอง",
     CandidateState.not_eligible: "ไม่ผ่านการคัดกรอง",
-    CandidateState.certified: "คณะผู้บริหารรับรองแล้ว",
-    CandidateState.excluded: "คณะผู้บริหารไม่รับรอง",
+    CandidateState.certified: "ได้รับการรับรองรายชื่อแล้ว",
+    CandidateState.excluded: "ที่ประชุมไม่รับรองรายชื่อ",
     CandidateState.withdrawn: "ถอนชื่อ",
     CandidateState.merged: "รวมกับรายชื่อซ้ำ",
 }

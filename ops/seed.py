@@ -35,6 +35,7 @@ from ops.demo_complaints import seed_demo_complaints
 from ops.demo_integrity import DEMO_PASSPHRASE, seed_demo_integrity
 from ops.demo_model_subdistrict import seed_demo_model_subdistricts
 from ops.demo_pdca import seed_demo_pdca
+from ops.demo_scholarship import seed_demo_scholarship
 from ops.demo_screening import seed_demo_screening
 from ops.seed_complaints import seed_complaints
 from ops.seed_screening import seed_screening
@@ -132,6 +133,11 @@ DEMO_ROLES: list[tuple[str, list[str]]] = [
     ("เจ้าหน้าที่คุ้มครองข้อมูลส่วนบุคคล (อ่านบันทึกการเข้าถึงข้อมูล)", ["thanaphon"]),
     ("คัดกรองผู้รับโอกาส: ประเมินครั้งที่ 2 (ทีมอาสาสมัคร)", ["wilai", "somnuek", "ampon"]),
     ("คัดกรองผู้รับโอกาส: ยืนยันรายชื่อ (ผอ.สำนักสวัสดิการสังคม)", ["sompong"]),
+    (
+        "ทุนการศึกษา: คณะกรรมการพิจารณาทุน (รับรองรายชื่อ พิจารณาต่อทุน)",
+        ["boonmee", "sompong", "wilai", "somnuek", "orathai"],
+    ),
+    ("ทุนการศึกษา: พี่เลี้ยงติดตามผู้รับทุน (รายงานผล)", ["kru_somsri", "malai"]),
     (
         "คัดกรองผู้รับโอกาส: รับรองรายชื่อ (คณะผู้บริหาร)",
         ["mayor", "anan", "kanya", "prasert", "ratana"],
@@ -317,6 +323,7 @@ def main() -> None:
     demo_plans = seed_demo_pdca(get_engine()) if args.demo else 0
     demo_subdistricts = seed_demo_model_subdistricts(get_engine()) if args.demo else 0
     demo_screening = seed_demo_screening(get_engine()) if args.demo else 0
+    demo_screening += seed_demo_scholarship(get_engine()) if args.demo else 0
     demo_children = seed_demo_children(get_engine()) if args.demo else 0
     demo_referrals = seed_demo_children_referrals(get_engine(), DEMO_PASSWORD) if args.demo else 0
     demo_receipt = seed_demo_integrity(get_engine()) if args.demo else None

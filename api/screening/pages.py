@@ -15,6 +15,7 @@ from api.deps import EngineDep, SessionDep, SettingsDep
 from api.errors import status_of
 from api.pages.common import PageUser, csrf_ok, error_page, render, users_by_id
 from api.screening.routes import MAX_FILE_BYTES
+from domain.engine.visibility import can_view
 from domain.errors import DomainError, InvalidInput
 from domain.screening import rounds, service
 from domain.screening.config import screening_config
@@ -24,6 +25,8 @@ from domain.screening.import_nominations import ImportRefused
 from domain.screening.import_rows import HEADER_TITLES, REQUIRED_COLUMNS
 from domain.screening.nominations import NominationInput
 from domain.screening.people import PersonInput, full_name
+from domain.screening.programmes import stages_of
+from domain.screening.states import CASE_TYPE
 from models.people import User
 from models.screening import (
     Candidate,
@@ -250,6 +253,10 @@ def _round(
         "form": form or {},
         "flash": flash,
         **template_helpers(),
+        # the programme's own stage titles (a scholarship's committee, not the executives)
+        "stage_title": lambda key: stages_of(screening_round).stage(key).title,
+        # a mentor who is no reader of the round follows their recipients on the renewal page
+        "reads_round": can_view(session, user=user, case_type=CASE_TYPE, case_id=round_id),
     }
     return render(
         request,

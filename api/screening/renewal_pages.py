@@ -15,15 +15,18 @@ from api.pages.common import PageUser, error_page, render
 from api.screening.benefit_access import readable_round
 from api.screening.benefit_page_common import posted
 from domain.errors import DomainError, InvalidInput, NotEntitled
-from domain.screening import renewal
+from domain.screening import renewal, service
 from domain.screening.certify import member_ids
+from domain.screening.people import full_name
+from domain.screening.protection import may_read_record
 from domain.screening.rounds import is_coordinator
 from models.people import User
-from models.screening import Candidate, Programme, RoundStatus, ScreeningRound
+from models.screening import Candidate, Person, Programme, RoundStatus, ScreeningRound
 from models.screening_renewal import RenewalDecision, RenewalMeeting
 
 router = APIRouter(prefix="/api/screening", tags=["screening"])
 pages = APIRouter(prefix="/pages/screening", tags=["pages"], include_in_schema=False)
+RECIPIENT_LIST_PURPOSE = "รายชื่อผู้รับทุนที่พี่เลี้ยงติดตามและคณะกรรมการพิจารณาต่อทุน"
 
 
 class MentorIn(BaseModel):
@@ -129,6 +132,26 @@ def overview(session: Session, round_id: int, shown: set[int] | None = None) -> 
     }
 
 
+def recipient_names(
+    session: Session, user: User, candidate_ids: list[int]
+) -> dict[int, tuple[int, str]]:
+    """Candidate id -> (person id, name) of the recipients whose record ``user`` may read (a
+    mentor: their own); each read logged. The others are shown by number alone."""
+    pairs = session.exec(
+        select(Candidate.id, Person)
+        .join(Person, col(Person.id) == Candidate.person_id)
+        .where(col(Candidate.id).in_(candidate_ids))
+    ).all()
+    readable = {c: p for c, p in pairs if c and may_read_record(session, user, p.id)}  # type: ignore[arg-type]
+    service.log_listed_reads(
+        session.get_bind(),  # type: ignore[arg-type]
+        user_id=user.id,  # type: ignore[arg-type]
+        person_ids=[p.id for p in readable.values()],  # type: ignore[misc]
+        purpose=RECIPIENT_LIST_PURPOSE,
+    )
+    return {c: (p.id, full_name(p)) for c, p in readable.items()}  # type: ignore[misc]
+
+
 @router.get("/rounds/{round_id}/renewal", summary="พี่เลี้ยง รายงาน และการพิจารณาต่อทุน")
 def get_renewal(round_id: int, user: CurrentUser, session: SessionDep) -> dict[str, Any]:
     _, shown = renewal_round(session, user, round_id)
@@ -229,6 +252,9 @@ def renewal_page(
         {
             "round": screening_round,
             "data": data,
+            "names": recipient_names(
+                session, user, [r["candidate_id"] for r in data["recipients"]]
+            ),
             "is_coordinator": is_coordinator(session, user),
             "user_id": user.id,
             "flash": flash,
