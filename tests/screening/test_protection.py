@@ -176,3 +176,4 @@ def test_reads_through_the_api_and_the_pages_are_logged(screening_client, engine
     sign_in(client, "thanaphon")
     page = client.get("/pages/screening/read-log", params={"purpose": "ตรวจสอบ"})
     assert page.status_code == 200 and "ปฏิเสธ" in page.text and "นางมาลัย" in page.text
+    assert "บุคคลในการคัดกรองผู้รับโอกาส #" in page.text and "screening-person" not in page.text
