@@ -30,7 +30,6 @@ from domain.screening.reconcile import reconcile_round
 from domain.screening.rounds import current_community_list
 from models.people import User
 from models.screening import (
-    Candidate,
     Community,
     NominationSource,
     Programme,
@@ -38,6 +37,7 @@ from models.screening import (
     ScreeningRound,
     Sex,
 )
+from ops.demo_screening import candidate_ids
 
 FISCAL_YEAR = 2570
 COORDINATOR = "sunee"
@@ -160,16 +160,7 @@ def _nominate(engine: Engine, coordinator: int, round_id: int) -> list[int]:
                 school_id=schools[student.school],
             ),
         )
-    with Session(engine) as session:
-        return [
-            c
-            for c in session.exec(
-                select(Candidate.id)
-                .where(Candidate.round_id == round_id)
-                .order_by(col(Candidate.id))
-            )
-            if c is not None
-        ]
+    return candidate_ids(engine, round_id)
 
 
 def _screen_and_certify(engine: Engine, u: dict[str, int], round_id: int, ids: list[int]) -> None:

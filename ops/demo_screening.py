@@ -182,7 +182,8 @@ def _nominate(
         )
 
 
-def _candidates(engine: Engine, round_id: int) -> list[int]:
+def candidate_ids(engine: Engine, round_id: int) -> list[int]:
+    """The round's candidates in the order they were nominated."""
     with Session(engine) as session:
         return [
             c
@@ -211,7 +212,7 @@ def seed_demo_screening(engine: Engine) -> int:
         round_ = _open(engine, users, suffix)
         round_id: int = round_.id  # type: ignore[assignment]
         _nominate(engine, users, round_id, serial * 10, len(plan))
-        ids = _candidates(engine, round_id)
+        ids = candidate_ids(engine, round_id)
         made += len(ids)
         assessment_service.start_assessment(
             engine, round_id=round_id, user_id=users[COORDINATOR].id
