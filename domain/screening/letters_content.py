@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from pythainlp.util import arabic_digit_to_thai_digit
 from sqlmodel import Session, col, select
 
 from core.settings import PROJECT_ROOT
 from domain.engine.calendar import format_thai_date
+from domain.screening.programmes import stages_of, teams
 from models.screening import CandidateState, ScreeningRound
 from models.screening_assessment import Certification, Exclusion, JointSurvey
 from models.screening_benefits import LetterOutcome, ScreeningLetter
@@ -32,14 +34,24 @@ LINE_MAX_TEXT = 5000
 
 
 @dataclass(frozen=True)
+class ProgrammeWording:
+    """What a programme's letter calls its screening and the person who passed it."""
+
+    subject: str
+    screened_for: str
+    passed_as: str
+
+
+@dataclass(frozen=True)
 class Letterhead:
     reference_prefix: str
     office: str
     address_lines: tuple[str, ...]
-    subject: str
     signer_title: str
     contact_unit: str
     contact_phone: str
+    wording: dict[str, ProgrammeWording]
+    """By programme (``Programme`` value)."""
 
 
 @lru_cache
@@ -50,10 +62,13 @@ def _letterhead_in(path: Path, mtime: float) -> Letterhead:
         reference_prefix=str(data["reference_prefix"]),
         office=str(data["office"]),
         address_lines=tuple(str(x) for x in data["address_lines"]),
-        subject=str(data["subject"]),
         signer_title=str(data["signer_title"]),
         contact_unit=str(data["contact_unit"]),
         contact_phone=str(data.get("contact_phone", "")),
+        wording={
+            name: ProgrammeWording(**{k: str(v) for k, v in words.items()})
+            for name, words in data["programmes"].items()
+        },
     )
 
 
@@ -127,6 +142,13 @@ class LetterView:
     passed: bool
     reason: str
     head: Letterhead
+    wording: ProgrammeWording
+    assessed_by: str
+    """The assessing teams, in their order: "ทีมสำรวจข้อมูล … และทีมอาสาสมัคร …"."""
+    levels: str
+    """How many levels of assessment, in Thai digits."""
+    certified_by: str
+    """The committee that certified the list (programmes.toml)."""
 
     def context(self) -> dict[str, Any]:
         return {"l": self}
@@ -136,6 +158,9 @@ def letter_view(
     letter: ScreeningLetter, screening_round: ScreeningRound, *, addressee: str, address: str
 ) -> LetterView:
     head = letterhead()
+    stages = stages_of(screening_round)
+    assessments = stages.of_kind("assessment")
+    certification = stages.first("certification")
     return LetterView(
         letter_id=letter.id or 0,
         reference=f"{head.reference_prefix} {screening_round.fiscal_year}/{letter.number:04d}",
@@ -147,6 +172,10 @@ def letter_view(
         passed=letter.outcome == LetterOutcome.passed,
         reason=letter.reason,
         head=head,
+        wording=head.wording[screening_round.programme],
+        assessed_by="และ".join(teams()[s.team or ""].title for s in assessments),
+        levels=arabic_digit_to_thai_digit(str(len(assessments))),
+        certified_by=(certification and certification.committee) or "เทศบาลนครขอนแก่น",
     )
 
 

@@ -6,13 +6,15 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from jinja2 import Environment, FileSystemLoader
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from api.screening.renewal_pages import RECIPIENT_LIST_PURPOSE
+from core.settings import PROJECT_ROOT
 from domain.engine import audit
 from domain.errors import Conflict
-from domain.screening import renewal
+from domain.screening import letters, letters_content, renewal
 from domain.screening.states import CASE_TYPE
 from models.audit import AuditEntry
 from models.people import User
@@ -161,3 +163,22 @@ def test_the_mentor_sees_her_own_recipients_and_another_teacher_nothing(
         f"/api/screening/rounds/{scholarship.id}/renewal", headers=login(client, "kru_wilawan")
     )
     assert refused.status_code == 403
+
+
+def test_a_scholarship_letter_names_the_committee_that_certified_it(engine: Engine, demo) -> None:
+    """Not the executives of a welfare round: the scholarship committee certified this list,
+    after two levels of assessment, and the pupil passed as a scholarship recipient."""
+    with Session(engine) as session:
+        (scholarship,) = _rounds(session)
+        sunee = session.exec(select(User).where(User.username == "sunee")).one()
+    views = letters.letter_views(engine, scholarship.id, reader_id=sunee.id)  # type: ignore[arg-type]
+    passed = next(v for v in views if v.passed)
+    page = Environment(loader=FileSystemLoader(PROJECT_ROOT / "templates")).get_template(
+        "screening/letters/_letter.html"
+    )
+    text = re.sub(r"\s+", " ", page.render(passed.context()))
+    assert "แจ้งผลการคัดเลือกผู้รับทุนการศึกษา" in text
+    assert "ข้อมูล ๒ ระดับ โดยทีมสำรวจข้อมูล สำนักสวัสดิการสังคมและทีมอาสาสมัคร" in text
+    assert "ที่ประชุมคณะกรรมการพิจารณาทุนการศึกษาได้พิจารณารับรองรายชื่อแล้ว" in text
+    assert "รับรองเป็นผู้รับทุนการศึกษา" in text and "คณะผู้บริหาร" not in text
+    assert "รับรองเป็นผู้รับทุนการศึกษา" in letters_content.line_texts(passed)[0]
