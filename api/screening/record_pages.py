@@ -10,10 +10,8 @@ from fastapi.responses import HTMLResponse
 from api.deps import EngineDep, SessionDep, SettingsDep
 from api.pages.common import PageUser, error_page, render, users_by_id
 from api.screening.pages import optional_id, template_helpers
-from domain.children import devlog, referral_views
 from domain.engine import readlog
 from domain.errors import DomainError
-from domain.integrity import handling
 from domain.screening import protection
 
 router = APIRouter(prefix="/pages/screening", tags=["pages"], include_in_schema=False)
@@ -54,16 +52,6 @@ def person_page(
     )
 
 
-RECORD_TITLES = {
-    protection.RECORD_TYPE: "บุคคลในการคัดกรองผู้รับโอกาส",
-    referral_views.RECORD_TYPE: "การส่งต่อเด็กและเยาวชน",
-    devlog.RECORD_TYPE: "บันทึกพัฒนาการเด็ก",
-    handling.RECORD_TYPE: "เรื่องร้องเรียนการทุจริต",
-    readlog.LOG_RECORD_TYPE: "บันทึกการเข้าถึงข้อมูล",
-}
-"""What each kind of protected record is, in the officer's words (the log keeps its code)."""
-
-
 @router.get("/read-log", response_class=HTMLResponse)
 def read_log_page(
     request: Request,
@@ -78,7 +66,7 @@ def read_log_page(
         "purpose": purpose[:500],
         "entries": None,
         "readers": {},
-        "record_titles": RECORD_TITLES,
+        "record_titles": readlog.RECORD_KINDS,
     }
     if purpose.strip():
         try:

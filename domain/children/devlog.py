@@ -14,7 +14,7 @@ from core.db import in_transaction, utcnow
 from domain.children.protection import may_read_child
 from domain.children.referral_access import is_coordinator
 from domain.engine.calendar import BANGKOK
-from domain.engine.readlog import Verdict, guarded_read
+from domain.engine.readlog import Verdict, guarded_read, record_kind
 from domain.errors import InvalidInput, NotEntitled, NotFound
 from models.children import ChildCase
 from models.children_referrals import (
@@ -25,7 +25,7 @@ from models.children_referrals import (
 from models.people import User
 from models.screening import Person
 
-RECORD_TYPE = "child-progress"
+RECORD_TYPE = record_kind("child-progress", "บันทึกพัฒนาการเด็ก")
 
 
 def writer(session: Session, user_id: int, person_id: int) -> User:

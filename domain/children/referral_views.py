@@ -11,7 +11,7 @@ from domain.children.agencies import contacts_of
 from domain.children.referral_access import contact_agency_ids, is_coordinator
 from domain.children.referral_policy import referral_policy
 from domain.children.referrals import OUTCOME_MOVES, person_name
-from domain.engine.readlog import Verdict, guarded_read
+from domain.engine.readlog import Verdict, guarded_read, record_kind
 from domain.errors import NotFound
 from models.children import ChildCase
 from models.children_referrals import Referral, ReferralStatus
@@ -20,7 +20,7 @@ from models.screening import Person, Sex
 from models.screening_benefits import PartnerAgency
 from models.steps import HumanStep
 
-RECORD_TYPE = "child-referral"
+RECORD_TYPE = record_kind("child-referral", "การส่งต่อเด็กและเยาวชน")
 REFUSED = "เฉพาะผู้ประสานงานของหน่วยงานที่รับการส่งต่อ ผู้ประสานงานโครงการ และผู้รับผิดชอบหลักของเด็ก"
 
 

@@ -24,7 +24,18 @@ from models.people import User
 from models.readlog import ReadLogEntry
 
 PROTECTION_FILE = PROJECT_ROOT / "config" / "protection.toml"
-LOG_RECORD_TYPE = "read-log"
+RECORD_KINDS: dict[str, str] = {}
+"""Each kind of protected record, code -> its Thai name on the data protection officer's page;
+filled by ``record_kind`` where each workflow defines its kind."""
+
+
+def record_kind(code: str, title: str) -> str:
+    """Name a kind of protected record for the log's readers; returns ``code``."""
+    RECORD_KINDS[code] = title
+    return code
+
+
+LOG_RECORD_TYPE = record_kind("read-log", "บันทึกการเข้าถึงข้อมูล")
 NO_PURPOSE = "ไม่ได้ระบุวัตถุประสงค์ของการเข้าดูข้อมูล"
 
 T = TypeVar("T")

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from core.db import in_transaction
-from domain.engine.readlog import Verdict, guarded_read
+from domain.engine.readlog import Verdict, guarded_read, record_kind
 from domain.engine.steps import DecisionResult, decide
 from domain.errors import InvalidInput, NotEntitled, NotFound
 from domain.integrity.rules import (
@@ -26,7 +26,7 @@ from models.integrity import IntegrityFile, IntegrityMessage, IntegrityReport, I
 from models.people import User
 from models.steps import HumanStep
 
-RECORD_TYPE = "integrity-report"
+RECORD_TYPE = record_kind("integrity-report", "เรื่องร้องเรียนการทุจริต")
 
 
 @dataclass(frozen=True)

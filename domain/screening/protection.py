@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from domain.engine.readlog import Verdict, guarded_read
+from domain.engine.readlog import Verdict, guarded_read, record_kind
 from domain.screening.config import screening_config
 from domain.screening.history import PersonHistory, history
 from domain.screening.people import get_person
@@ -27,7 +27,7 @@ from models.screening import (
     ScreeningRound,
 )
 
-RECORD_TYPE = "screening-person"
+RECORD_TYPE = record_kind("screening-person", "บุคคลในการคัดกรองผู้รับโอกาส")
 HIV_SCOPE = "hiv-status"
 
 ReaderRule = Callable[[Session, User, int], bool]
